@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** vigil.yaml. Every leaf can be overridden by a VIGIL_* variable (see envName) and most by a flag. */
+export const ConfigSchema = z
+  .object({
+    store: z
+      .object({
+        path: z.string().default('.vigil/vigil.duckdb').describe('The DuckDB file that holds everything vigil stores.'),
+      })
+      .strict()
+      .default({ path: '.vigil/vigil.duckdb' }),
+    aws: z
+      .object({
+        profile: z.string().optional().describe('Shared-config profile for the standard credential chain.'),
+        region: z.string().optional().describe('Region for API calls that need one (e.g. S3 listing).'),
+        endpoint: z.string().optional().describe('Endpoint override (S3-compatible servers, simulated AWS).'),
+      })
+      .strict()
+      .default({}),
+    lake: z
+      .object({
+        threads: z.number().int().min(1).max(64).default(2).describe('DuckDB threads for ingestion and queries.'),
+        memoryLimit: z.string().default('1GB').describe('DuckDB memory limit (spills to disk beyond it).'),
+        batchBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(96 * 1024 * 1024)
+          .describe('Compressed bytes of log files ingested per transaction. Larger batches are faster.'),
+        maxObjectBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(256 * 1024 * 1024)
+          .describe('Largest uncompressed log file accepted; larger ones are reported as errors.'),
+        downloadConcurrency: z.number().int().min(1).max(256).default(32).describe('Parallel S3 downloads.'),
+      })
+      .strict()
+      .default({
+        threads: 2,
+        memoryLimit: '1GB',
+        batchBytes: 96 * 1024 * 1024,
+        maxObjectBytes: 256 * 1024 * 1024,
+        downloadConcurrency: 32,
+      }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,188 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Store } from '../store/store.js';
+import { Ingestor, insertRecords, pendingFiles } from './ingest.js';
+import type { LogFile } from './sources.js';
+import { ConfigSchema } from '../config/schema.js';
+import './schema.js';
+
+const FIX = resolve('test/fixtures/cloudtrail');
+const lake = ConfigSchema.parse({}).lake;
+
+/** Real records from the fixtures (stratus-red-team arrays). */
+function stratus(name: string): Record<string, unknown>[] {
+  return JSON.parse(readFileSync(join(FIX, name), 'utf8'));
+}
+
+function fileOf(path: string): LogFile {
+  const st = statSync(path);
+  return { key: path, path, size: st.size, version: String(st.mtimeMs) };
+}
+
+describe('lake ingestion', () => {
+  let dir: string;
+  let store: Store;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-ingest-'));
+    store = await Store.open({ path: join(dir, 'v.duckdb'), threads: 2 });
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function ingestFiles(paths: string[]) {
+    const ing = new Ingestor(store, { lake });
+    const files = await pendingFiles(store, paths.map(fileOf));
+    await ing.start(paths, paths.length, paths.length - files.length);
+    if (files.length) await ing.ingestBatch(files);
+    return ing.finish(paths);
+  }
+
+  async function count(where = 'true'): Promise<number> {
+    return (await store.one<{ n: number }>(`SELECT count(*) AS n FROM cloudtrail_logs WHERE ${where}`))!.n;
+  }
+
+  it('reads every supported format, mapping fields to Athena columns', async () => {
+    const stop = stratus('aws.defense-evasion.cloudtrail-stop.json');
+    const admin = stratus('aws.persistence.iam-create-admin-user.json');
+    const secrets = stratus('aws.credential-access.secretsmanager-retrieve-secrets.json');
+    const recordsGz = join(dir, 'delivery.json.gz');
+    writeFileSync(recordsGz, gzipSync(JSON.stringify({ Records: stop })));
+    const recordsPlain = join(dir, 'delivery.json');
+    writeFileSync(recordsPlain, JSON.stringify({ Records: admin }));
+    const bareArray = join(FIX, 'aws.credential-access.secretsmanager-retrieve-secrets.json');
+    const ndjson = join(FIX, 'panther_compromised_root_attacker.ndjson');
+    const eventbridge = join(dir, 'eventbridge.ndjson');
+    writeFileSync(
+      eventbridge,
+      secrets
+        .slice(0, 3)
+        .map((r, i) => JSON.stringify({ version: '0', id: `eb-${i}`, 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager', detail: { ...r, eventID: `eb-copy-${i}` } }))
+        .join('\n'),
+    );
+    const logstash = join(FIX, 'otrf_ec2_proxy_s3_exfiltration.ndjson');
+    const traildiscover = join(FIX, 'traildiscover_examples_first60.ndjson');
+
+    const r = await ingestFiles([recordsGz, recordsPlain, bareArray, ndjson, eventbridge, logstash, traildiscover]);
+    expect(r.errors).toEqual([]);
+    const formats = await store.all<{ key: string; format: string; records: number }>(`SELECT key, format, records FROM lake_files ORDER BY key`);
+    const fmt = Object.fromEntries(formats.map((f) => [f.key, f.format]));
+    expect(fmt[recordsGz]).toBe('records');
+    expect(fmt[bareArray]).toBe('array');
+    expect(fmt[ndjson]).toBe('ndjson');
+    expect(fmt[eventbridge]).toBe('eventbridge');
+    const otrfLines = readFileSync(logstash, 'utf8').trim().split('\n').length;
+    expect(await count(`sourcefile = '${logstash}'`)).toBe(otrfLines);
+    expect(await count(`sourcefile = '${traildiscover}'`)).toBe(60);
+
+    // Logstash exports: eventTime comes from @timestamp, without milliseconds.
+    const first = JSON.parse(readFileSync(logstash, 'utf8').split('\n')[0]!);
+    const row = await store.one<{ eventtime: string; arn: string }>(
+      `SELECT eventtime, useridentity.arn AS arn FROM cloudtrail_logs WHERE eventid = ?`,
+      [first.eventID],
+    );
+    expect(row).toEqual({ eventtime: first['@timestamp'].replace(/\.\d{3}Z$/, 'Z'), arn: first.userIdentity.arn });
+
+    // Athena's column names and shapes: struct paths, JSON text, renamed tls field, partition columns.
+    const s = stop[0]!;
+    const got = await store.one(
+      `SELECT eventname, useridentity.sessioncontext.sessionissuer.arn AS issuer, json_extract_string(requestparameters, '$.name') AS trail,
+              tlsdetails.clienthostheader AS host, readonly, account, region, timestamp, sourcefile
+       FROM cloudtrail_logs WHERE eventid = ?`,
+      [s.eventID as string],
+    );
+    const ui = s.userIdentity as { sessionContext?: { sessionIssuer?: { arn?: string } } };
+    expect(got).toEqual({
+      eventname: 'StopLogging',
+      issuer: ui.sessionContext?.sessionIssuer?.arn ?? null,
+      trail: (s.requestParameters as { name: string }).name,
+      host: (s.tlsDetails as { clientProvidedHostHeader?: string } | undefined)?.clientProvidedHostHeader ?? null,
+      readonly: s.readOnly === undefined ? null : String(s.readOnly),
+      account: s.recipientAccountId,
+      region: s.awsRegion,
+      timestamp: (s.eventTime as string).slice(0, 10).replaceAll('-', '/'),
+      sourcefile: recordsGz,
+    });
+  });
+
+  it('stores a record delivered twice once, and a re-run reads nothing', async () => {
+    const recs = stratus('aws.credential-access.secretsmanager-retrieve-secrets.json');
+    const a = join(dir, 'trail-a.json.gz');
+    const b = join(dir, 'trail-b.json.gz');
+    writeFileSync(a, gzipSync(JSON.stringify({ Records: recs })));
+    // The second trail delivers the same records, some twice within the file.
+    writeFileSync(b, gzipSync(JSON.stringify({ Records: [...recs.slice(0, 5), ...recs, ...recs.slice(0, 5)] })));
+    const distinct = new Set(recs.map((r) => `${r.eventID}|${r.recipientAccountId}`)).size;
+    const r1 = await ingestFiles([a, b]);
+    expect(r1.inserted).toBe(distinct);
+    expect(await count()).toBe(distinct);
+    // A second run: nothing pending, nothing added.
+    const r2 = await ingestFiles([a, b]);
+    expect(r2.filesSkipped).toBe(2);
+    expect(r2.inserted).toBe(0);
+    expect(r2.filesIngested).toBe(0);
+    expect(await count()).toBe(distinct);
+    // The same records again from another file (overlapping sources): read, but nothing stored twice.
+    const c = join(dir, 'copy.json');
+    writeFileSync(c, JSON.stringify(recs));
+    const r3 = await ingestFiles([c]);
+    expect(r3.filesIngested).toBe(1);
+    expect(r3.inserted).toBe(0);
+    expect(await count()).toBe(distinct);
+  });
+
+  it('reports each bad file with a reason and keeps every good one', async () => {
+    const good = stratus('aws.persistence.iam-create-admin-user.json');
+    const good2 = stratus('aws.defense-evasion.cloudtrail-stop.json');
+    const p = (n: string) => join(dir, n);
+    writeFileSync(p('good.json.gz'), gzipSync(JSON.stringify({ Records: good })));
+    const gz = gzipSync(JSON.stringify({ Records: good2 }));
+    writeFileSync(p('corrupt.json.gz'), Buffer.concat([gz.subarray(0, 20), Buffer.from('garbage-not-deflate'), gz.subarray(40)]));
+    const text = JSON.stringify({ Records: good2 });
+    writeFileSync(p('truncated.json.gz'), gzipSync(text.slice(0, text.length - 40)));
+    writeFileSync(p('truncated.json'), text.slice(0, text.length - 40));
+    writeFileSync(p('not-cloudtrail.json'), JSON.stringify({ Records: [{ foo: 1 }, { bar: 2 }] }));
+    writeFileSync(p('not-cloudtrail-array.json'), JSON.stringify([{ hello: 'world' }]));
+    writeFileSync(p('empty.json'), '');
+    writeFileSync(p('empty.json.gz'), gzipSync(''));
+    writeFileSync(p('good2.json'), JSON.stringify(good2.map((r) => ({ ...r, eventID: `${r.eventID}-2` }))));
+    const files = readdirSync(dir).filter((f) => /\.json/.test(f)).map(p);
+    const r = await ingestFiles(files);
+    const reasons = Object.fromEntries(r.errors.map((e) => [e.key.split('/').pop(), e.error]));
+    expect(Object.keys(reasons).sort()).toEqual(
+      ['corrupt.json.gz', 'empty.json', 'empty.json.gz', 'not-cloudtrail-array.json', 'not-cloudtrail.json', 'truncated.json', 'truncated.json.gz'].sort(),
+    );
+    expect(reasons['corrupt.json.gz']).toMatch(/gzip/i);
+    expect(reasons['empty.json']).toMatch(/empty/);
+    expect(reasons['not-cloudtrail.json']).toMatch(/not CloudTrail/);
+    expect(reasons['not-cloudtrail-array.json']).toMatch(/not a CloudTrail record/);
+    expect(reasons['truncated.json']).toMatch(/truncated|invalid JSON/i);
+    for (const e of r.errors) expect(e.error).not.toMatch(/\n/);
+    expect(await count()).toBe(good.length + good2.length);
+    const status = await store.all<{ n: number }>(`SELECT count(*) AS n FROM lake_files WHERE status = 'error'`);
+    expect(status[0]!.n).toBe(7);
+  });
+
+  it('reports an oversized file instead of loading it', async () => {
+    const recs = stratus('aws.credential-access.secretsmanager-retrieve-secrets.json');
+    const big = join(dir, 'big.json');
+    writeFileSync(big, JSON.stringify(recs));
+    const ing = new Ingestor(store, { lake: { ...lake, maxObjectBytes: 1024 } });
+    await ing.start([big], 1, 0);
+    await ing.ingestBatch([fileOf(big)]);
+    const r = await ing.finish([big]);
+    expect(r.errors[0]!.error).toMatch(/oversized/);
+    expect(await count()).toBe(0);
+  });
+
+  it('insertRecords loads objects directly with the same de-duplication', async () => {
+    const recs = stratus('aws.defense-evasion.cloudtrail-stop.json');
+    expect(await insertRecords(store, recs)).toBe(recs.length);
+    expect(await insertRecords(store, recs)).toBe(0);
+    expect(await count()).toBe(recs.length);
+  });
+});

@@ -1,0 +1,443 @@
+/**
+ * Ingestion: log files → `cloudtrail_logs`, exactly once and crash-safe.
+ *
+ * Why it is shaped like this (measurements in ../shared/notes/lake-measurements.md and bench/lake.ts):
+ * - DuckDB reads the gzip files itself (`read_json` with explicit column types); no per-row work in JS.
+ * - Files are taken in large batches (config lake.batchBytes): per-statement costs dominate small batches.
+ * - Each batch is one transaction holding its rows AND its manifest rows, so a run killed at any moment leaves
+ *   either both or neither; the next run redoes only what is missing.
+ * - Duplicates (two trails, re-delivery, overlapping sources) are dropped on insert: key eventID +
+ *   recipientAccountId, within the batch (window) and against what is stored (anti-join).
+ * - A batch DuckDB rejects (corrupt gzip, truncated JSON, oversized object) is split in halves until the bad
+ *   files are isolated; they are recorded with a one-line reason, the good ones are ingested.
+ */
+import { mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import { sqlString } from '../store/store.js';
+import type { Config } from '../config/schema.js';
+import { oneLine } from '../util/errors.js';
+import { recordReadType, recordProjection, partitionProjection, TABLE } from './schema.js';
+import { BadLogFile, parseLogFile, sniffFile, type Compression, type LogFormat } from './formats.js';
+import type { LogFile } from './sources.js';
+import { parseLogPath, type LogFilter } from './layout.js';
+
+export interface IngestOptions {
+  filter?: LogFilter;
+  /** Re-read files that failed before even if unchanged. */
+  retryErrors?: boolean;
+  lake: Config['lake'];
+  /** Called after every batch (and while a batch runs) with running totals. */
+  onProgress?: (p: IngestProgress) => void;
+  /** Where to stage rewritten and downloaded files; default: beside the store. */
+  tmpDir?: string;
+}
+
+export interface IngestProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  inserted: number;
+  errors: number;
+}
+
+export interface FileError {
+  key: string;
+  error: string;
+}
+
+export interface IngestResult {
+  runId: string;
+  filesSeen: number;
+  filesSkipped: number;
+  filesIngested: number;
+  filesFailed: number;
+  /** Events stored (new; duplicates of stored events are dropped). */
+  inserted: number;
+  bytes: number;
+  errors: FileError[];
+  seconds: number;
+}
+
+/** A file ready for DuckDB: the path it reads and how. */
+interface Prepared {
+  file: LogFile;
+  readPath: string;
+  compression: Compression;
+  format: LogFormat;
+}
+
+const BASE_OBJECT_BYTES = 64 * 1024 * 1024;
+
+/** Which of these files still need reading (not in the manifest with the same size and version). */
+export async function pendingFiles(store: Store, files: LogFile[], retryErrors = false): Promise<LogFile[]> {
+  if (files.length === 0) return [];
+  const known = new Map<string, { size: number; version: string; status: string }>();
+  // One query for the whole listing; the manifest is small next to the events.
+  const rows = await store.all<{ key: string; size: number; version: string; status: string }>(
+    `SELECT key, size, version, status FROM lake_files`,
+  );
+  for (const r of rows) known.set(r.key, r);
+  return files.filter((f) => {
+    const k = known.get(f.key);
+    if (!k || k.size !== f.size || k.version !== f.version) return true;
+    return retryErrors && k.status === 'error';
+  });
+}
+
+/** Splits files into batches of about `batchBytes` compressed bytes. */
+export function batchesOf(files: LogFile[], batchBytes: number): LogFile[][] {
+  const out: LogFile[][] = [];
+  let cur: LogFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (cur.length > 0 && bytes + f.size > batchBytes) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(f);
+    bytes += f.size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+export class Ingestor {
+  private readonly runId = randomUUID();
+  private readonly stageDir: string;
+  private readonly result: IngestResult;
+  private readonly started = Date.now();
+  private progress: IngestProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, inserted: 0, errors: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: IngestOptions,
+  ) {
+    const base = opts.tmpDir ?? join(store.path === ':memory:' ? process.cwd() : dirname(store.path), 'tmp');
+    cleanStaleStages(base);
+    this.stageDir = join(base, `ingest-${process.pid}-${this.runId.slice(0, 8)}`);
+    mkdirSync(this.stageDir, { recursive: true });
+    this.result = {
+      runId: this.runId,
+      filesSeen: 0,
+      filesSkipped: 0,
+      filesIngested: 0,
+      filesFailed: 0,
+      inserted: 0,
+      bytes: 0,
+      errors: [],
+      seconds: 0,
+    };
+  }
+
+  get id(): string {
+    return this.runId;
+  }
+
+  /** A directory for files fetched from elsewhere (S3, stdin) during this run. */
+  get downloadDir(): string {
+    const d = join(this.stageDir, 'download');
+    mkdirSync(d, { recursive: true });
+    return d;
+  }
+
+  async start(sources: string[], seen: number, skipped: number): Promise<void> {
+    this.result.filesSeen += seen;
+    this.result.filesSkipped += skipped;
+    await this.store.run(
+      `INSERT INTO lake_runs (run_id, started_at, sources, status) VALUES (?, now()::TIMESTAMP, ?, 'running')`,
+      [this.runId, sources.join(' ')],
+    );
+  }
+
+  /** Announces how much work is coming (for progress and ETA). */
+  plan(files: number, bytes: number): void {
+    this.progress.filesTotal += files;
+    this.progress.bytesTotal += bytes;
+    this.opts.onProgress?.({ ...this.progress });
+  }
+
+  /** Ingests one batch of local files (each with `path` set). */
+  async ingestBatch(files: LogFile[]): Promise<void> {
+    const prepared: Prepared[] = [];
+    await Promise.all(
+      files.map(async (file) => {
+        try {
+          prepared.push(await this.prepare(file));
+        } catch (e) {
+          await this.fail(file, e);
+        }
+      }),
+    );
+    // Keep the batch order stable (Promise.all completes out of order).
+    const order = new Map(files.map((f, i) => [f.key, i]));
+    prepared.sort((a, b) => order.get(a.file.key)! - order.get(b.file.key)!);
+    await this.load(prepared, BASE_OBJECT_BYTES);
+    for (const p of prepared) if (p.readPath !== p.file.path) rmSync(p.readPath, { force: true });
+  }
+
+  async finish(sources: string[]): Promise<IngestResult> {
+    this.result.seconds = (Date.now() - this.started) / 1000;
+    const r = this.result;
+    const status = r.filesFailed > 0 ? 'partial' : 'ok';
+    await this.store.run(
+      `UPDATE lake_runs SET finished_at = now()::TIMESTAMP, sources = ?, files_seen = ?, files_skipped = ?, files_ingested = ?,
+         files_failed = ?, digests_skipped = 0, records = ?, inserted = ?, bytes = ?, status = ? WHERE run_id = ?`,
+      [sources.join(' '), r.filesSeen, r.filesSkipped, r.filesIngested, r.filesFailed, r.inserted, r.inserted, r.bytes, status, this.runId],
+    );
+    rmSync(this.stageDir, { recursive: true, force: true });
+    return r;
+  }
+
+  /** Sniffs a file; anything but a Records file is parsed in JS and rewritten as one. */
+  private async prepare(file: LogFile): Promise<Prepared> {
+    const path = file.path!;
+    const sniffed = await sniffFile(path, file.size);
+    if (sniffed.fastPath) return { file, readPath: path, compression: sniffed.compression, format: 'records' };
+    if (file.size > this.opts.lake.maxObjectBytes) throw new BadLogFile(`oversized file (${file.size} bytes > lake.maxObjectBytes)`);
+    const parsed = await parseLogFile(path, sniffed.compression);
+    const staged = join(this.stageDir, `${randomUUID()}.json`);
+    writeFileSync(staged, JSON.stringify({ Records: parsed.records }));
+    return { file, readPath: staged, compression: 'none', format: parsed.format };
+  }
+
+  /** Records a file that could not be read (or fetched), with a one-line reason. */
+  async fail(file: LogFile, e: unknown): Promise<void> {
+    const reason = e instanceof BadLogFile ? e.message : oneLine(e);
+    await this.store.run(
+      `INSERT OR REPLACE INTO lake_files (key, size, version, records, status, error, format, run_id, ingested_at)
+       VALUES (?, ?, ?, 0, 'error', ?, NULL, ?, now()::TIMESTAMP)`,
+      [file.key, file.size, file.version, reason, this.runId],
+    );
+    this.result.filesFailed++;
+    this.result.errors.push({ key: file.key, error: reason });
+    this.advance([file], 0, 1);
+  }
+
+  private advance(files: LogFile[], inserted: number, errors: number): void {
+    this.progress.filesDone += files.length;
+    this.progress.bytesDone += files.reduce((s, f) => s + f.size, 0);
+    this.progress.inserted += inserted;
+    this.progress.errors += errors;
+    this.opts.onProgress?.({ ...this.progress });
+  }
+
+  /** Loads prepared files in one transaction; on a DuckDB read error, halves the batch to isolate the culprit. */
+  private async load(batch: Prepared[], maxObjectBytes: number): Promise<void> {
+    if (batch.length === 0) return;
+    let outcome: { inserted: number; perFile: Map<string, number> } | InvalidFiles;
+    try {
+      outcome = await this.store.transaction(() => loadBatch(this.store, batch, maxObjectBytes, this.opts.filter, this.runId));
+    } catch (e) {
+      if (e instanceof InvalidFiles) {
+        outcome = e;
+      } else {
+        await this.split(batch, maxObjectBytes, oneLine(e));
+        return;
+      }
+    }
+    if (outcome instanceof InvalidFiles) {
+      // Rare: files whose records are not CloudTrail. The transaction was rolled back; load the rest again.
+      for (const p of batch.filter((x) => outcome.reasons.has(x.file.key))) await this.fail(p.file, new BadLogFile(outcome.reasons.get(p.file.key)!));
+      await this.load(batch.filter((x) => !outcome.reasons.has(x.file.key)), maxObjectBytes);
+      return;
+    }
+    this.result.filesIngested += batch.length;
+    this.result.bytes += batch.reduce((n, p) => n + p.file.size, 0);
+    this.result.inserted += outcome.inserted;
+    this.advance(
+      batch.map((p) => p.file),
+      outcome.inserted,
+      0,
+    );
+  }
+
+  private async split(batch: Prepared[], maxObjectBytes: number, msg: string): Promise<void> {
+    if (batch.length > 1) {
+      const mid = Math.ceil(batch.length / 2);
+      await this.load(batch.slice(0, mid), maxObjectBytes);
+      await this.load(batch.slice(mid), maxObjectBytes);
+      return;
+    }
+    const only = batch[0]!;
+    if (/maximum_object_size/i.test(msg) && maxObjectBytes < this.opts.lake.maxObjectBytes) {
+      // One large delivery file: retry it alone with room for it (one thread, as the reservation is per thread).
+      await this.store.run('SET threads = 1');
+      try {
+        await this.load(batch, this.opts.lake.maxObjectBytes);
+      } finally {
+        await this.store.run(`SET threads = ${this.opts.lake.threads}`);
+      }
+      return;
+    }
+    await this.fail(only.file, new BadLogFile(explainReadError(msg, only)));
+  }
+}
+
+/** Thrown inside a batch's transaction (so it rolls back) when some files hold records that are not CloudTrail. */
+class InvalidFiles extends Error {
+  constructor(readonly reasons: Map<string, string>) {
+    super('invalid records');
+  }
+}
+
+/**
+ * One batch, inside a transaction: insert the new events, check every file's records were CloudTrail records,
+ * and write the manifest rows.
+ */
+async function loadBatch(store: Store, batch: Prepared[], maxObjectBytes: number, filter: LogFilter | undefined, runId: string) {
+  let t = performance.now();
+  const lap = (what: string) => {
+    if (process.env.VIGIL_DEBUG_TIMING) process.stderr.write(`${what}: ${(performance.now() - t).toFixed(0)} ms\n`);
+    t = performance.now();
+  };
+  const src = await sourceOf(store, batch, maxObjectBytes);
+  const inserted = await insertNew(store, src, filter, dayRange(batch));
+  lap(`insert ${inserted}`);
+  const keys = batch.map((p) => sqlString(p.file.key)).join(',');
+  const counts = await store.all<{ sourcefile: string; n: number; bad: number }>(
+    `SELECT sourcefile, count(*) AS n,
+            count(*) FILTER (WHERE eventname IS NULL OR eventsource IS NULL OR eventid IS NULL OR eventtime IS NULL) AS bad
+     FROM ${TABLE} WHERE sourcefile IN (${keys}) GROUP BY sourcefile`,
+  );
+  lap('validate');
+  const invalid = new Map(
+    counts
+      .filter((c) => c.bad > 0)
+      .map((c) => [c.sourcefile, `${c.bad} records are not CloudTrail records (no eventName, eventSource, eventID or eventTime)`]),
+  );
+  if (invalid.size) throw new InvalidFiles(invalid);
+  const perFile = new Map(counts.map((c) => [c.sourcefile, c.n]));
+  const rows = batch.map(
+    (p) => `(${sqlString(p.file.key)}, ${p.file.size}, ${sqlString(p.file.version)}, ${perFile.get(p.file.key) ?? 0}, 'done',
+      NULL, ${sqlString(p.format)}, ${sqlString(runId)}, now()::TIMESTAMP)`,
+  );
+  await store.run(
+    `INSERT OR REPLACE INTO lake_files (key, size, version, records, status, error, format, run_id, ingested_at) VALUES ${rows.join(',')}`,
+  );
+  lap('manifest');
+  return { inserted, perFile };
+}
+
+/**
+ * Days (as the table's `timestamp`) the batch's events can have, from the delivery layout of its paths: a file
+ * delivered on day D holds events of D and the end of D-1. undefined when a path is not in the layout.
+ */
+function dayRange(batch: Prepared[]): [string, string] | undefined {
+  let lo: string | undefined;
+  let hi: string | undefined;
+  for (const p of batch) {
+    const parsed = parseLogPath(p.file.key);
+    if (!parsed) return undefined;
+    const d = parsed.date;
+    if (!lo || d < lo) lo = d;
+    if (!hi || d > hi) hi = d;
+  }
+  if (!lo || !hi) return undefined;
+  const prev = new Date(Date.parse(`${lo}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+  return [prev.replaceAll('-', '/'), hi.replaceAll('-', '/')];
+}
+
+/** DuckDB's message, without the staging path, in words a user can act on. */
+function explainReadError(msg: string, p: Prepared): string {
+  const clean = msg
+    .replaceAll(` in file "${p.readPath}"`, '')
+    .replaceAll(p.readPath, '<file>')
+    .replace(/\s+LINE \d+:.*$/, '')
+    .replace(/^[A-Za-z ]*Error: /, '');
+  if (/maximum_object_size/i.test(clean)) return `oversized JSON object (> lake.maxObjectBytes): ${clean}`;
+  if (/gzip|zlib|inflate|compress/i.test(clean)) return `corrupt gzip: ${clean}`;
+  if (/Malformed JSON|unexpected end|EOF|truncat/i.test(clean)) return `truncated or invalid JSON: ${clean}`;
+  return clean;
+}
+
+/** A SELECT producing the batch's records as table rows (Athena's columns), read by DuckDB from the files. */
+async function sourceOf(store: Store, batch: Prepared[], maxObjectBytes: number): Promise<string> {
+  await store.run(`CREATE OR REPLACE TEMP TABLE lake_batch_files (path VARCHAR, key VARCHAR)`);
+  const values = batch.map((p) => `(${sqlString(p.readPath)}, ${sqlString(p.file.key)})`).join(',');
+  await store.run(`INSERT INTO lake_batch_files VALUES ${values}`);
+  const readType = recordReadType().replaceAll("'", "''");
+  const reads: string[] = [];
+  for (const compression of ['gzip', 'none'] as const) {
+    const paths = batch.filter((p) => p.compression === compression).map((p) => sqlString(p.readPath));
+    if (paths.length === 0) continue;
+    reads.push(`SELECT unnest(Records) AS r, filename FROM read_json([${paths.join(',')}],
+        columns = {Records: '${readType}[]'}, format = 'unstructured', compression = '${compression === 'gzip' ? 'gzip' : 'uncompressed'}',
+        filename = true, maximum_object_size = ${maxObjectBytes})`);
+  }
+  return `SELECT ${recordProjection('x.r')},
+      ${partitionProjection('x.r', 'f.key')}
+    FROM (${reads.join(' UNION ALL ')}) x JOIN lake_batch_files f ON f.path = x.filename`;
+}
+
+/**
+ * Inserts the rows of `src` that are not stored yet: filtered, de-duplicated within the batch (window) and
+ * against the lake (anti-join). Duplicates share their event time, so the anti-join only looks at the batch's
+ * days, which zone maps on `timestamp` keep cheap as the lake grows. Returns rows inserted.
+ */
+async function insertNew(store: Store, src: string, filter: LogFilter | undefined, days?: [string, string]): Promise<number> {
+  const where: string[] = ['true'];
+  if (filter?.since) where.push(`s.eventtime >= ${sqlString(isoSeconds(filter.since))}`);
+  if (filter?.until) where.push(`s.eventtime <= ${sqlString(isoSeconds(filter.until))}`);
+  if (filter?.accounts?.length) where.push(`s.account IN (${filter.accounts.map(sqlString).join(',')})`);
+  if (filter?.regions?.length) where.push(`s.region IN (${filter.regions.map(sqlString).join(',')})`);
+  const inDays = days ? `AND t.timestamp BETWEEN ${sqlString(days[0])} AND ${sqlString(days[1])}` : '';
+  return store.run(`INSERT INTO ${TABLE} SELECT * FROM (${src}) s
+    WHERE ${where.join(' AND ')}
+      AND NOT EXISTS (SELECT 1 FROM ${TABLE} t WHERE t.eventid = s.eventid
+        AND coalesce(t.recipientaccountid, '') = coalesce(s.recipientaccountid, '') ${inDays})
+    QUALIFY row_number() OVER (PARTITION BY s.eventid, coalesce(s.recipientaccountid, '')) = 1`);
+}
+
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Staging folders left by runs that were killed are removed by the next run. */
+function cleanStaleStages(base: string): void {
+  try {
+    for (const name of readdirSync(base)) {
+      const pid = Number(/^ingest-(\d+)-/.exec(name)?.[1]);
+      if (pid && !isAlive(pid)) rmSync(join(base, name), { recursive: true, force: true });
+    }
+  } catch {
+    /* no tmp dir yet */
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads CloudTrail records (objects as in the logs) straight into the lake — for tests, the demo and live
+ * pipelines. Same projection and de-duplication as file ingestion; no manifest. Returns rows inserted.
+ */
+export async function insertRecords(store: Store, records: object[], sourcefile = 'memory'): Promise<number> {
+  if (records.length === 0) return 0;
+  const dir = join(store.path === ':memory:' ? (await import('node:os')).tmpdir() : dirname(store.path), 'tmp');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `records-${randomUUID()}.json`);
+  const text = JSON.stringify({ Records: records });
+  writeFileSync(path, text);
+  try {
+    return await store.transaction(async () => {
+      const src = await sourceOf(
+        store,
+        [{ file: { key: sourcefile, path, size: 0, version: '' }, readPath: path, compression: 'none', format: 'records' }],
+        Math.max(BASE_OBJECT_BYTES, 2 * text.length),
+      );
+      return insertNew(store, src, undefined);
+    });
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
