@@ -3,6 +3,7 @@ import { ExitCode, VigilError, oneLine } from '../util/errors.js';
 import { registerConfig } from './commands/config.js';
 import { registerLake } from './commands/lake.js';
 import { registerDemo } from './commands/demo.js';
+import { registerAthena } from './commands/athena.js';
 
 /** Builds the CLI: a thin shell over the library; each capability registers its own commands. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerLake(program);
   registerDemo(program);
+  registerAthena(program);
   return program;
 }
 

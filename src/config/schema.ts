@@ -43,6 +43,33 @@ export const ConfigSchema = z
         maxObjectBytes: 256 * 1024 * 1024,
         downloadConcurrency: 32,
       }),
+    athena: z
+      .object({
+        database: z.string().default('default').describe('Glue database holding the CloudTrail table.'),
+        table: z.string().default('cloudtrail_logs').describe("The CloudTrail table's name in Athena."),
+        workgroup: z.string().default('primary'),
+        outputLocation: z.string().optional().describe('s3:// location for query results (unless the workgroup sets one).'),
+        bucket: z.string().optional().describe('The trail bucket (for `vigil athena ddl|setup`).'),
+        prefix: z.string().default('').describe('Key prefix before AWSLogs/ in the trail bucket.'),
+        orgId: z.string().optional().describe('Organization id (o-...) for an organization trail.'),
+        accounts: z.array(z.string()).default([]).describe('Accounts whose logs the table covers (partition projection enum).'),
+        regions: z.array(z.string()).default([]).describe('Regions the table covers (partition projection enum).'),
+        startDate: z.string().default('2020/01/01').describe('First day of logs (yyyy/MM/dd) for partition projection.'),
+        region: z.string().optional().describe('Region of the Athena API.'),
+        endpoint: z.string().optional().describe('Endpoint override (tests, VPC endpoints).'),
+        pricePerTB: z.number().default(5).describe('USD per TB scanned, to report query cost.'),
+      })
+      .strict()
+      .default({
+        database: 'default',
+        table: 'cloudtrail_logs',
+        workgroup: 'primary',
+        prefix: '',
+        accounts: [],
+        regions: [],
+        startDate: '2020/01/01',
+        pricePerTB: 5,
+      }),
   })
   .strict();
 

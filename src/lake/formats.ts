@@ -6,8 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { gunzipSync, createGunzip } from 'node:zlib';
-import { createReadStream } from 'node:fs';
+import { gunzipSync, constants } from 'node:zlib';
 
 export type LogFormat = 'records' | 'array' | 'ndjson' | 'eventbridge' | 'single';
 export type Compression = 'gzip' | 'none';
@@ -28,7 +27,7 @@ export async function sniffFile(path: string, size: number): Promise<Sniffed> {
   if (size === 0) throw new BadLogFile('empty file');
   const fh = await open(path, 'r');
   try {
-    const head = Buffer.alloc(Math.min(size, 64 * 1024));
+    const head = Buffer.alloc(Math.min(size, 16 * 1024));
     await fh.read(head, 0, head.length, 0);
     const gz = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
     const text = gz ? await gunzipHead(path) : head.toString('utf8');
@@ -41,31 +40,19 @@ export async function sniffFile(path: string, size: number): Promise<Sniffed> {
   }
 }
 
-/** The first ~64 KB of a gzip file, decompressed (a corrupt head is reported as such). */
-function gunzipHead(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let len = 0;
-    const input = createReadStream(path, { start: 0, end: 256 * 1024 });
-    const gunzip = createGunzip();
-    const done = () => {
-      input.destroy();
-      gunzip.destroy();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    gunzip.on('data', (c: Buffer) => {
-      chunks.push(c);
-      len += c.length;
-      if (len >= 64 * 1024) done();
-    });
-    gunzip.on('end', done);
-    gunzip.on('error', (e: NodeJS.ErrnoException) => {
-      // A short read of a large file ends the stream early; only a bad header is a real error here.
-      if (len > 0 && e.code === 'Z_BUF_ERROR') return done();
-      reject(new BadLogFile(`corrupt gzip (${e.message})`));
-    });
-    input.pipe(gunzip);
-  });
+/** The start of a gzip file, decompressed from its first 16 KB (a corrupt header is reported as such). */
+async function gunzipHead(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(16 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    // Z_SYNC_FLUSH: decompress what these bytes hold without requiring the end of the stream.
+    return gunzipSync(buf.subarray(0, bytesRead), { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+  } catch (e) {
+    throw new BadLogFile(`corrupt gzip (${(e as Error).message})`);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Known wrappers around a CloudTrail record: EventBridge `detail`, exports' `record`/`_source`. */

@@ -62,7 +62,7 @@ export interface IngestResult {
 }
 
 /** A file ready for DuckDB: the path it reads and how. */
-interface Prepared {
+export interface Prepared {
   file: LogFile;
   readPath: string;
   compression: Compression;
@@ -162,21 +162,40 @@ export class Ingestor {
 
   /** Ingests one batch of local files (each with `path` set). */
   async ingestBatch(files: LogFile[]): Promise<void> {
-    const prepared: Prepared[] = [];
-    await Promise.all(
+    await this.loadPrepared(await this.prepareBatch(files));
+  }
+
+  /**
+   * Sniffs (and, for other formats, rewrites) a batch's files. Separate from loading so the next batch can be
+   * prepared in JS while DuckDB loads this one.
+   */
+  async prepareBatch(files: LogFile[]): Promise<Prepared[]> {
+    const prepared: (Prepared | undefined)[] = await Promise.all(
       files.map(async (file) => {
         try {
-          prepared.push(await this.prepare(file));
+          return await this.prepare(file);
         } catch (e) {
           await this.fail(file, e);
+          return undefined;
         }
       }),
     );
-    // Keep the batch order stable (Promise.all completes out of order).
-    const order = new Map(files.map((f, i) => [f.key, i]));
-    prepared.sort((a, b) => order.get(a.file.key)! - order.get(b.file.key)!);
+    return prepared.filter((p): p is Prepared => p !== undefined);
+  }
+
+  async loadPrepared(prepared: Prepared[]): Promise<void> {
     await this.load(prepared, BASE_OBJECT_BYTES);
     for (const p of prepared) if (p.readPath !== p.file.path) rmSync(p.readPath, { force: true });
+  }
+
+  /** Ingests batches, preparing batch n+1 while batch n loads. */
+  async ingestAll(batches: LogFile[][]): Promise<void> {
+    let next = batches.length ? this.prepareBatch(batches[0]!) : undefined;
+    for (let i = 0; i < batches.length; i++) {
+      const current = await next!;
+      next = i + 1 < batches.length ? this.prepareBatch(batches[i + 1]!) : undefined;
+      await this.loadPrepared(current);
+    }
   }
 
   async finish(sources: string[]): Promise<IngestResult> {
@@ -374,9 +393,11 @@ async function sourceOf(store: Store, batch: Prepared[], maxObjectBytes: number)
 }
 
 /**
- * Inserts the rows of `src` that are not stored yet: filtered, de-duplicated within the batch (window) and
- * against the lake (anti-join). Duplicates share their event time, so the anti-join only looks at the batch's
- * days, which zone maps on `timestamp` keep cheap as the lake grows. Returns rows inserted.
+ * Inserts the rows of `src` that are not stored yet: filtered, then de-duplicated within the batch and against
+ * the lake in one window over the batch plus the stored keys it could collide with (a stored key sorts first, so
+ * its batch copies are dropped). Measured faster than an anti-join, which slows the wide insert pipeline even
+ * against an empty table. Duplicates share their event time, so only stored keys of the batch's days are read,
+ * which zone maps on `timestamp` keep cheap as the lake grows. Returns rows inserted.
  */
 async function insertNew(store: Store, src: string, filter: LogFilter | undefined, days?: [string, string]): Promise<number> {
   const where: string[] = ['true'];
@@ -384,12 +405,14 @@ async function insertNew(store: Store, src: string, filter: LogFilter | undefine
   if (filter?.until) where.push(`s.eventtime <= ${sqlString(isoSeconds(filter.until))}`);
   if (filter?.accounts?.length) where.push(`s.account IN (${filter.accounts.map(sqlString).join(',')})`);
   if (filter?.regions?.length) where.push(`s.region IN (${filter.regions.map(sqlString).join(',')})`);
-  const inDays = days ? `AND t.timestamp BETWEEN ${sqlString(days[0])} AND ${sqlString(days[1])}` : '';
-  return store.run(`INSERT INTO ${TABLE} SELECT * FROM (${src}) s
-    WHERE ${where.join(' AND ')}
-      AND NOT EXISTS (SELECT 1 FROM ${TABLE} t WHERE t.eventid = s.eventid
-        AND coalesce(t.recipientaccountid, '') = coalesce(s.recipientaccountid, '') ${inDays})
-    QUALIFY row_number() OVER (PARTITION BY s.eventid, coalesce(s.recipientaccountid, '')) = 1`);
+  const inDays = days ? `WHERE timestamp BETWEEN ${sqlString(days[0])} AND ${sqlString(days[1])}` : '';
+  return store.run(`INSERT INTO ${TABLE}
+    SELECT * EXCLUDE (vigil_new) FROM (
+      SELECT s.*, true AS vigil_new FROM (${src}) s WHERE ${where.join(' AND ')}
+      UNION ALL BY NAME
+      SELECT eventid, recipientaccountid, false AS vigil_new FROM ${TABLE} ${inDays}
+    )
+    QUALIFY row_number() OVER (PARTITION BY eventid, coalesce(recipientaccountid, '') ORDER BY vigil_new) = 1 AND vigil_new`);
 }
 
 export function isoSeconds(d: Date): string {

@@ -58,7 +58,7 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
   );
 
   const localTodo = todo.filter((f) => f.path);
-  for (const batch of batchesOf(localTodo, req.config.lake.batchBytes)) await ingestor.ingestBatch(batch);
+  await ingestor.ingestAll(batchesOf(localTodo, req.config.lake.batchBytes));
 
   const remote = todo.filter((f) => !f.path);
   for (const batch of batchesOf(remote, req.config.lake.batchBytes)) {

@@ -139,6 +139,21 @@ export function partitionProjection(r = 'r', sourceExpr = 'filename'): string {
 
 export const TABLE = 'cloudtrail_logs';
 
+/** Hive type of a field, for Athena's DDL (same names and shapes as the local table). */
+function hiveType(f: Field): string {
+  if (typeof f.type === 'string') {
+    if (f.type === 'MAP(VARCHAR, VARCHAR)') return 'map<string,string>';
+    return 'string';
+  }
+  const inner = `struct<${f.type.map((x) => `${columnName(x)}:${hiveType(x)}`).join(',')}>`;
+  return f.list ? `array<${inner}>` : inner;
+}
+
+/** The record columns as Hive DDL lines (`name type`), in the table's order. */
+export function hiveColumns(): string[] {
+  return RECORD_FIELDS.map((f) => `${columnName(f)} ${hiveType(f)}`);
+}
+
 /** CREATE TABLE for the lake, columns in Athena's order then the partition-like ones. */
 export function createTableSql(name = TABLE): string {
   const cols = [
