@@ -1,11 +1,11 @@
 /** The lake through the real CLI: ingest, Athena SQL, saved queries, stats, errors, one writer at a time. */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { vigil, startVigil } from './helpers/cli.js';
-import { fixtureRecords, manyRecords } from './helpers/records.js';
+import { distinctFixtureRecords, fixtureRecords, manyRecords } from './helpers/records.js';
 
 let dir: string;
 let db: string;
@@ -38,7 +38,7 @@ describe('vigil lake', () => {
     const out = JSON.parse(r.stdout);
     expect(out.digestsSkipped).toBe(1);
     expect(out.filesIngested).toBe(2);
-    expect(out.inserted).toBe(fixtureRecords().length);
+    expect(out.inserted).toBe(distinctFixtureRecords().length);
     // Again: nothing new is read.
     const again = JSON.parse(vigil(['lake', 'ingest', join(dir, 'AWSLogs'), '--db', db, '--json']).stdout);
     expect(again.filesSkipped).toBe(2);
@@ -55,7 +55,7 @@ describe('vigil lake', () => {
     const r = vigil(['lake', 'query', sql, '--db', db, '--json']);
     expect(r.stderr).toBe('');
     const rows = JSON.parse(r.stdout) as { eventname: string; target: string | null }[];
-    const want = fixtureRecords().filter((e) => /^Create.*User/.test(e.eventName as string) && e.eventSource === 'iam.amazonaws.com');
+    const want = distinctFixtureRecords().filter((e) => /^Create.*User/.test(e.eventName as string) && e.eventSource === 'iam.amazonaws.com');
     expect(rows.length).toBe(want.length);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.map((x) => x.eventname).sort()).toEqual(want.map((e) => e.eventName).sort());
@@ -98,7 +98,7 @@ describe('vigil lake', () => {
     expect(errs).toHaveLength(1);
     expect(errs[0].file).toMatch(/broken\.json\.gz$/);
     const stats = JSON.parse(vigil(['lake', 'stats', '--db', db, '--json']).stdout);
-    expect(stats.events).toBe(fixtureRecords().length + 5);
+    expect(stats.events).toBe(distinctFixtureRecords().length + 5);
     expect(stats.files.error).toBe(1);
     expect(stats.byAccount.length).toBeGreaterThan(1);
   });
@@ -122,10 +122,12 @@ describe('vigil lake', () => {
   it('one writer at a time: a second ingest gets a clear error', async () => {
     const big = join(dir, 'big');
     mkdirSync(big);
-    for (let i = 0; i < 40; i++) writeFileSync(join(big, `x${i}.json.gz`), gzipSync(JSON.stringify({ Records: manyRecords(2000, `big${i}`) })));
+    for (let i = 0; i < 12; i++) writeFileSync(join(big, `x${i}.json.gz`), gzipSync(JSON.stringify({ Records: manyRecords(1000, `big${i}`) })));
     const db3 = join(dir, 'race.duckdb');
-    const first = startVigil(['lake', 'ingest', big, '--db', db3, '--quiet'], { VIGIL_LAKE_BATCH_BYTES: '50000' });
-    await new Promise((r) => setTimeout(r, 1500));
+    const first = startVigil(['lake', 'ingest', big, '--db', db3, '--quiet'], { VIGIL_LAKE_BATCH_BYTES: '1' });
+    // Wait until the first writer has the store open (its file exists), then race it.
+    const t0 = Date.now();
+    while (!existsSync(db3) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
     const second = vigil(['lake', 'ingest', big, '--db', db3]);
     const code = await new Promise((r) => first.once('exit', r));
     expect(code).toBe(0);

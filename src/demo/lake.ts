@@ -24,7 +24,7 @@ export async function writeDemoTrail(root: string, fresh = false): Promise<DemoT
   const out = await writeAwsLogs(
     generateOrg({ seed: 7, start: DEMO_START, days: DEMO_DAYS, intrusion: true, sharedAdminRole: true }),
     dir,
-    { recordsPerFile: 200, duplicateFraction: 0.05 },
+    { recordsPerFile: 200, duplicateFraction: 0.05, deliveryMinutes: 15 },
   );
   writeFileSync(join(dir, '.complete'), new Date().toISOString());
   return { dir, files: out.files, records: out.records };

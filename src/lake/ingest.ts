@@ -198,14 +198,14 @@ export class Ingestor {
     }
   }
 
-  async finish(sources: string[]): Promise<IngestResult> {
+  async finish(sources: string[], digestsSkipped = 0): Promise<IngestResult> {
     this.result.seconds = (Date.now() - this.started) / 1000;
     const r = this.result;
     const status = r.filesFailed > 0 ? 'partial' : 'ok';
     await this.store.run(
       `UPDATE lake_runs SET finished_at = now()::TIMESTAMP, sources = ?, files_seen = ?, files_skipped = ?, files_ingested = ?,
-         files_failed = ?, digests_skipped = 0, records = ?, inserted = ?, bytes = ?, status = ? WHERE run_id = ?`,
-      [sources.join(' '), r.filesSeen, r.filesSkipped, r.filesIngested, r.filesFailed, r.inserted, r.inserted, r.bytes, status, this.runId],
+         files_failed = ?, digests_skipped = ?, records = ?, inserted = ?, bytes = ?, status = ? WHERE run_id = ?`,
+      [sources.join(' '), r.filesSeen, r.filesSkipped, r.filesIngested, r.filesFailed, digestsSkipped, r.inserted, r.inserted, r.bytes, status, this.runId],
     );
     rmSync(this.stageDir, { recursive: true, force: true });
     return r;

@@ -77,6 +77,6 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
     await ingestor.ingestBatch(ready);
   }
 
-  const result = await ingestor.finish(req.sources);
+  const result = await ingestor.finish(req.sources, summary.digestsSkipped);
   return { ...result, ...summary };
 }

@@ -20,6 +20,17 @@ export function fixtureRecords(): Record<string, unknown>[] {
   return out;
 }
 
+/** The fixtures' records with duplicates (same eventID and recipientAccountId) removed, as the lake stores them. */
+export function distinctFixtureRecords(): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  return fixtureRecords().filter((r) => {
+    const k = `${r.eventID}|${r.recipientAccountId ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** n distinct records cycling through the real ones, each with its own eventID. */
 export function manyRecords(n: number, tag = 'r'): Record<string, unknown>[] {
   const base = fixtureRecords();
