@@ -20,6 +20,8 @@ export interface IngestRequest {
 export interface IngestSummary extends IngestResult {
   digestsSkipped: number;
   pruned: number;
+  /** S3 folders skipped without being listed (outside the filter, or digest folders). */
+  prunedPrefixes: number;
   ignored: number;
 }
 
@@ -28,7 +30,7 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
   const ingestor = new Ingestor(store, { filter, retryErrors: req.retryErrors, lake: req.config.lake, onProgress: req.onProgress });
   const local = req.sources.filter((s) => s !== '-' && !s.startsWith('s3://'));
   const s3 = req.sources.filter((s) => s.startsWith('s3://'));
-  const summary = { digestsSkipped: 0, pruned: 0, ignored: 0 };
+  const summary = { digestsSkipped: 0, pruned: 0, prunedPrefixes: 0, ignored: 0 };
 
   const listing = await listLocal(local, filter);
   Object.assign(summary, { digestsSkipped: listing.digests, pruned: listing.pruned, ignored: listing.ignored });
@@ -45,6 +47,8 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
     });
     summary.digestsSkipped += l.digests;
     summary.pruned += l.pruned;
+    summary.prunedPrefixes += l.prunedPrefixes;
+    summary.ignored += l.ignored;
     for (const o of l.objects) s3Objects.push({ key: o.url, size: o.size, version: o.etag });
   }
 

@@ -1,7 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,53 +8,8 @@ import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { downloadS3Objects, listS3Logs, s3Client, type S3Download, type S3Object, type S3Options } from './s3.js';
 import { UsageError } from '../util/errors.js';
 import { fixtureFiles } from './queries/fixtures/load.js';
+import { patchS3rver, S3rver, type S3rverInstance } from '../../test/helpers/s3rver.js';
 
-interface S3rverInstance {
-  run(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-}
-type S3rverClass = new (opts: Record<string, unknown>) => S3rverInstance;
-const require = createRequire(import.meta.url);
-const S3rver = require('s3rver') as S3rverClass;
-
-/**
- * Two bugs of s3rver 3.7.1 fixed in this process, so the listing is judged against S3's behaviour:
- * - its continuation tokens use single DES, which OpenSSL 3 (Node 20) no longer has: DES = 3DES with K1=K2=K3;
- * - with a Delimiter it never descends below the first '/', so folders without a direct file are missing from
- *   CommonPrefixes: list without the delimiter, then group keys into common prefixes and page as S3 does.
- */
-function patchS3rver(): void {
-  const crypto = require('node:crypto') as Record<string, unknown>;
-  const des = (fn: 'createCipheriv' | 'createDecipheriv') => {
-    const orig = crypto[fn] as (...a: unknown[]) => unknown;
-    crypto[fn] = (alg: string, key: Buffer, iv: Buffer, ...rest: unknown[]) =>
-      alg === 'des' ? orig('des-ede3-cbc', Buffer.concat([key, key, key]), iv, ...rest) : orig(alg, key, iv, ...rest);
-  };
-  des('createCipheriv');
-  des('createDecipheriv');
-  type Listed = { objects: { key: string }[]; commonPrefixes: string[]; isTruncated: boolean };
-  type Opts = { delimiter?: string; prefix?: string; maxKeys?: number; startAfter?: string };
-  const Store = require('s3rver/lib/stores/filesystem') as { prototype: { listObjects(b: string, o: Opts): Promise<Listed> } };
-  const list = Store.prototype.listObjects;
-  Store.prototype.listObjects = async function (bucket: string, o: Opts): Promise<Listed> {
-    const all = await list.call(this, bucket, { ...o, delimiter: '', maxKeys: Infinity });
-    const prefix = o.prefix ?? '';
-    const max = o.maxKeys ?? 1000;
-    const out: Listed = { objects: [], commonPrefixes: [], isTruncated: false };
-    for (const obj of all.objects) {
-      const at = o.delimiter ? obj.key.indexOf(o.delimiter, prefix.length) : -1;
-      const common = at >= 0 ? obj.key.slice(0, at + 1) : undefined;
-      if (common && out.commonPrefixes.includes(common)) continue;
-      if (out.objects.length + out.commonPrefixes.length >= max) {
-        out.isTruncated = true;
-        break;
-      }
-      if (common) out.commonPrefixes.push(common);
-      else out.objects.push(obj);
-    }
-    return out;
-  };
-}
 patchS3rver();
 
 const BUCKET = 'trail';

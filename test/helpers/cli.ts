@@ -25,3 +25,16 @@ export function vigil(args: string[], opts: { input?: string; env?: Record<strin
 export function startVigil(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [VIGIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
+
+/** Runs the CLI without blocking this process (needed when this process also serves the CLI, e.g. s3rver). */
+export function vigilAsync(args: string[], opts: { env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = startVigil(args, opts.env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

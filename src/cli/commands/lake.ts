@@ -204,6 +204,7 @@ export async function runIngest(ctx: Context, sources: string[], filter: LogFilt
           ['files with errors', r.filesFailed],
           ['digest files skipped', r.digestsSkipped],
           ['files pruned', r.pruned],
+          ['S3 folders skipped unlisted', r.prunedPrefixes],
           ['events stored', r.inserted],
           ['time', `${r.seconds.toFixed(1)} s (${Math.round(r.inserted / Math.max(r.seconds, 0.001))} events/s)`],
         ]),
