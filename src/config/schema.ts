@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CollectConfigSchema } from '../collect/config.js';
 
 /** vigil.yaml. Every leaf can be overridden by a VIGIL_* variable (see envName) and most by a flag. */
 export const ConfigSchema = z
@@ -43,6 +44,7 @@ export const ConfigSchema = z
         maxObjectBytes: 256 * 1024 * 1024,
         downloadConcurrency: 32,
       }),
+    collect: CollectConfigSchema.default(CollectConfigSchema.parse({})).describe('Collection: accounts, role to assume, regions, rate limits.'),
     athena: z
       .object({
         database: z.string().default('default').describe('Glue database holding the CloudTrail table.'),
