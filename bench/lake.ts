@@ -26,7 +26,7 @@ function listGz(dir: string): string[] {
 
 async function main() {
   mkdirSync(root, { recursive: true });
-  const meta = join(archive, 'archive.json');
+  const meta = `${archive}.json`;
   if (!existsSync(meta)) {
     log(`generating ${events} events under ${archive} ...`);
     rmSync(archive, { recursive: true, force: true });
@@ -57,7 +57,7 @@ async function main() {
   const vigil = [resolve('bin/vigil.js'), 'lake', 'ingest', archive, '--db', db, '--json', '--quiet'];
   log('first ingest (vigil lake ingest, 2 threads) ...');
   const first = await runChild(process.execPath, vigil);
-  if (first.code !== 0) throw new Error(`ingest failed (${first.code}): ${first.stderr}`);
+  if (first.code !== 0) throw new Error(`ingest failed (${first.code}): ${first.stderr || first.stdout.slice(0, 2000)}`);
   const firstOut = JSON.parse(first.stdout) as { inserted: number };
   log('no-op re-ingest ...');
   const again = await runChild(process.execPath, vigil);
