@@ -3,7 +3,14 @@ import { ExitCode, VigilError, oneLine } from '../util/errors.js';
 import { registerConfig } from './commands/config.js';
 import { registerLake } from './commands/lake.js';
 import { registerDemo } from './commands/demo.js';
+import { registerRules } from './commands/rules.js';
+import { registerHunt } from './commands/hunt.js';
+import { registerDetect } from './commands/detect.js';
 import { registerAthena } from './commands/athena.js';
+import { registerAudit } from './commands/audit.js';
+import { registerCollect } from './commands/collect.js';
+import { registerInventory } from './commands/inventory.js';
+import { registerAccess } from './commands/access.js';
 
 /** Builds the CLI: a thin shell over the library; each capability registers its own commands. */
 export function buildProgram(): Command {
@@ -20,7 +27,14 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerLake(program);
   registerDemo(program);
+  registerRules(program);
+  registerHunt(program);
+  registerDetect(program);
   registerAthena(program);
+  registerAudit(program);
+  registerCollect(program);
+  registerInventory(program);
+  registerAccess(program);
   return program;
 }
 

@@ -69,7 +69,8 @@ export interface Prepared {
   format: LogFormat;
 }
 
-const BASE_OBJECT_BYTES = 64 * 1024 * 1024;
+// DuckDB reserves about twice this per thread; delivery files are far smaller, and a larger one is retried alone.
+const BASE_OBJECT_BYTES = 16 * 1024 * 1024;
 
 /** Which of these files still need reading (not in the manifest with the same size and version). */
 export async function pendingFiles(store: Store, files: LogFile[], retryErrors = false): Promise<LogFile[]> {
@@ -314,7 +315,7 @@ async function loadBatch(store: Store, batch: Prepared[], maxObjectBytes: number
     t = performance.now();
   };
   const src = await sourceOf(store, batch, maxObjectBytes);
-  const inserted = await insertNew(store, src, filter, dayRange(batch));
+  const inserted = await insertNew(store, src, filter, batchScope(batch.map((p) => p.file.key)));
   lap(`insert ${inserted}`);
   const keys = batch.map((p) => sqlString(p.file.key)).join(',');
   const counts = await store.all<{ sourcefile: string; n: number; bad: number }>(
@@ -341,23 +342,34 @@ async function loadBatch(store: Store, batch: Prepared[], maxObjectBytes: number
   return { inserted, perFile };
 }
 
+/** Where a batch's events can already be stored: their accounts, regions and days (as the table's columns). */
+export interface BatchScope {
+  accounts: string[];
+  regions: string[];
+  days: [string, string];
+}
+
 /**
- * Days (as the table's `timestamp`) the batch's events can have, from the delivery layout of its paths: a file
- * delivered on day D holds events of D and the end of D-1. undefined when a path is not in the layout.
+ * The scope of a batch from the delivery layout of its paths. A delivered event sits in the folder of its own
+ * account and region, and a file delivered on day D holds events of D and the end of D-1; so every stored copy
+ * of one of its events is in this scope. undefined when a path is not in the layout (then all keys are compared).
  */
-function dayRange(batch: Prepared[]): [string, string] | undefined {
+export function batchScope(keys: string[]): BatchScope | undefined {
+  const accounts = new Set<string>();
+  const regions = new Set<string>();
   let lo: string | undefined;
   let hi: string | undefined;
-  for (const p of batch) {
-    const parsed = parseLogPath(p.file.key);
+  for (const key of keys) {
+    const parsed = parseLogPath(key);
     if (!parsed) return undefined;
-    const d = parsed.date;
-    if (!lo || d < lo) lo = d;
-    if (!hi || d > hi) hi = d;
+    accounts.add(parsed.account);
+    regions.add(parsed.region);
+    if (!lo || parsed.date < lo) lo = parsed.date;
+    if (!hi || parsed.date > hi) hi = parsed.date;
   }
   if (!lo || !hi) return undefined;
   const prev = new Date(Date.parse(`${lo}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
-  return [prev.replaceAll('-', '/'), hi.replaceAll('-', '/')];
+  return { accounts: [...accounts], regions: [...regions], days: [prev.replaceAll('-', '/'), hi.replaceAll('-', '/')] };
 }
 
 /** DuckDB's message, without the staging path, in words a user can act on. */
@@ -396,16 +408,19 @@ async function sourceOf(store: Store, batch: Prepared[], maxObjectBytes: number)
  * Inserts the rows of `src` that are not stored yet: filtered, then de-duplicated within the batch and against
  * the lake in one window over the batch plus the stored keys it could collide with (a stored key sorts first, so
  * its batch copies are dropped). Measured faster than an anti-join, which slows the wide insert pipeline even
- * against an empty table. Duplicates share their event time, so only stored keys of the batch's days are read,
- * which zone maps on `timestamp` keep cheap as the lake grows. Returns rows inserted.
+ * against an empty table. Only stored keys in the batch's scope (accounts, regions, days) are read, which zone
+ * maps keep cheap as the lake grows. Returns rows inserted.
  */
-async function insertNew(store: Store, src: string, filter: LogFilter | undefined, days?: [string, string]): Promise<number> {
+async function insertNew(store: Store, src: string, filter: LogFilter | undefined, scope?: BatchScope): Promise<number> {
   const where: string[] = ['true'];
   if (filter?.since) where.push(`s.eventtime >= ${sqlString(isoSeconds(filter.since))}`);
   if (filter?.until) where.push(`s.eventtime <= ${sqlString(isoSeconds(filter.until))}`);
   if (filter?.accounts?.length) where.push(`s.account IN (${filter.accounts.map(sqlString).join(',')})`);
   if (filter?.regions?.length) where.push(`s.region IN (${filter.regions.map(sqlString).join(',')})`);
-  const inDays = days ? `WHERE timestamp BETWEEN ${sqlString(days[0])} AND ${sqlString(days[1])}` : '';
+  const inDays = scope
+    ? `WHERE timestamp BETWEEN ${sqlString(scope.days[0])} AND ${sqlString(scope.days[1])}
+         AND account IN (${scope.accounts.map(sqlString).join(', ')}) AND region IN (${scope.regions.map(sqlString).join(', ')})`
+    : '';
   return store.run(`INSERT INTO ${TABLE}
     SELECT * EXCLUDE (vigil_new) FROM (
       SELECT s.*, true AS vigil_new FROM (${src}) s WHERE ${where.join(' AND ')}

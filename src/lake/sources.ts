@@ -44,8 +44,10 @@ function fileEntry(path: string): LogFile {
 function walk(dir: string, out: string[]): void {
   for (const ent of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, ent.name);
-    if (ent.isDirectory()) walk(p, out);
-    else if (ent.isFile()) out.push(p);
+    // Symbolic links are followed (archives are often assembled from links).
+    const kind = ent.isSymbolicLink() ? statSync(p, { throwIfNoEntry: false }) : ent;
+    if (kind?.isDirectory()) walk(p, out);
+    else if (kind?.isFile()) out.push(p);
   }
 }
 

@@ -1,15 +1,22 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { contextFor } from '../context.js';
-import { renderTable } from '../output.js';
-import { runIngest } from './lake.js';
 import { writeDemoTrail, DEMO_START, DEMO_DAYS } from '../../demo/lake.js';
-import { installCompat } from '../../lake/compat.js';
-import { renderSavedQuery } from '../../lake/queries/index.js';
+
+/** The demo's scenario of the simulated AWS (accounts, people and misconfigurations of the sample organisation). */
+const SCENARIO = fileURLToPath(new URL('../../demo/scenario.yaml', import.meta.url));
+/** Known-good activity of the sample organisation (triaged CI deploys and app-server boot reads). */
+const EXCEPTIONS = fileURLToPath(new URL('../../demo/exceptions.yaml', import.meta.url));
 
 /** The saved queries that reveal the planted intrusion, in the order an analyst would run them. */
-const REVEALING = ['unauthorized-calls', 'iam-changes', 'access-keys-created', 'logging-tampering', 'network-changes', 'top-principals'];
+const REVEALING = ['unauthorized-calls', 'iam-changes', 'access-keys-created', 'logging-tampering', 'network-changes'];
 
+/**
+ * `vigil demo`: every job of vigil on one sample organisation, by running the real commands in order — the demo
+ * shows exactly what a user would type.
+ */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -19,32 +26,57 @@ export function registerDemo(program: Command): void {
     .action(async (o: { dir: string; fresh?: boolean }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const root = resolve(o.dir);
-      if (!cmd.optsWithGlobals().db) ctx.config.store.path = join(root, 'vigil.duckdb');
-      if (o.fresh) (await import('node:fs')).rmSync(ctx.config.store.path, { force: true });
-      const say = (t: string) => (ctx.output.json ? ctx.output.log(t) : ctx.output.out(t));
+      const db = cmd.optsWithGlobals().db ?? join(root, 'vigil.duckdb');
+      if (o.fresh) for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
+      const json = ctx.output.json;
+      const say = (t: string) => (json ? ctx.output.log(t) : ctx.output.out(t));
+      const since = DEMO_START;
+      const until = new Date(Date.parse(`${DEMO_START}T00:00:00Z`) + DEMO_DAYS * 86400_000).toISOString().slice(0, 10);
+      const { buildProgram } = await import('../main.js');
+      const step = async (title: string, args: string[]) => {
+        say(`\n== ${title}\n$ vigil ${args.join(' ')}`);
+        // In --json mode the steps' own output goes to stderr, and the demo prints one summary object.
+        const write = process.stdout.write.bind(process.stdout);
+        if (json) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+        try {
+          await buildProgram().parseAsync([...args, '--db', db], { from: 'user' });
+        } finally {
+          process.stdout.write = write;
+          process.exitCode = 0; // a step's findings or alerts are the point of the demo, not a failure
+        }
+      };
 
       say(`== 1. CloudTrail of a sample organisation: ${DEMO_DAYS} days from ${DEMO_START}, with a planted intrusion`);
       const trail = await writeDemoTrail(root, o.fresh);
       say(trail ? `wrote ${trail.records} records in ${trail.files} files under ${trail.dir}` : `using the sample trail already in ${join(root, 'trail')}`);
+      const trailDir = join(o.dir, 'trail');
 
-      say(`\n== 2. vigil lake ingest ${join(o.dir, 'trail')}`);
-      const ingested = await runIngest(ctx, [join(root, 'trail')], {}, { print: !ctx.output.json });
+      await step('2. Load it into the lake (exactly once: run the demo again and nothing is re-read)', ['lake', 'ingest', trailDir]);
+      for (const name of REVEALING) await step(`3. Saved query: ${name}`, ['lake', 'query', '--saved', name, '--since', since, '--until', until]);
+      await step('4. Hunt the whole week with the built-in detection rules (known-good CI and app-server activity excepted)', [
+        'hunt',
+        '--since',
+        since,
+        '--until',
+        until,
+        '--exceptions',
+        EXCEPTIONS,
+      ]);
+      await step('5. Collect an inventory snapshot of the organisation (from vigil\'s simulated AWS)', [
+        'collect',
+        '--simulate',
+        SCENARIO,
+        '--organization',
+        '--role',
+        'VigilAudit',
+      ]);
+      const report = join(o.dir, 'audit.html');
+      await step('6. Audit the snapshot, and write the HTML report', ['audit', '--output', report]);
+      await step('7. Access review: what alice did as admin in production', ['access', '--user', 'alice', '--destrole', 'admin', '--destaccount', '234567890123', '--show-used']);
+      await step('   ... and bob, who shares the role', ['access', '--user', 'bob', '--destrole', 'admin', '--destaccount', '234567890123', '--show-used']);
 
-      const store = await ctx.openStore({ readOnly: true });
-      const results: Record<string, unknown[]> = {};
-      try {
-        await installCompat(store);
-        for (const name of REVEALING) {
-          const sql = renderSavedQuery(name, { since: new Date(`${DEMO_START}T00:00:00Z`), until: new Date(Date.parse(`${DEMO_START}T00:00:00Z`) + DEMO_DAYS * 86400_000) });
-          const { columns, rows } = await store.table(sql);
-          results[name] = rows;
-          say(`\n== vigil lake query --saved ${name}  (${rows.length} rows)`);
-          if (!ctx.output.json) say(renderTable(columns, rows.slice(0, 12)) + (rows.length > 12 ? `\n... ${rows.length - 12} more` : ''));
-        }
-      } finally {
-        store.close();
-      }
-      if (ctx.output.json) ctx.output.out(JSON.stringify({ ingest: ingested, queries: results }));
-      say(`\nThe store is ${ctx.config.store.path}; try: vigil lake query --db ${ctx.config.store.path} "SELECT eventname, count(*) FROM cloudtrail_logs GROUP BY 1 ORDER BY 2 DESC LIMIT 10"`);
+      say(`\nThe store is ${db}; the audit report is ${report}.`);
+      say(`Try: vigil lake query --db ${db} "SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1 ORDER BY n DESC LIMIT 10"`);
+      if (json) ctx.output.out(JSON.stringify({ store: db, trail: trailDir, auditReport: report }));
     });
 }
