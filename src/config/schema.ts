@@ -45,6 +45,17 @@ export const ConfigSchema = z
         downloadConcurrency: 32,
       }),
     collect: CollectConfigSchema.default(CollectConfigSchema.parse({})).describe('Collection: accounts, role to assume, regions, rate limits.'),
+    detect: z
+      .object({
+        params: z
+          .record(z.string(), z.union([z.string(), z.array(z.string())]))
+          .default({})
+          .describe('Placeholder values for rules (%name% with the expand modifier), e.g. approvedRegions: [us-east-1].'),
+        rules: z.array(z.string()).default([]).describe('Rule files or directories added to the built-in pack.'),
+        exceptions: z.string().optional().describe('The exception table (YAML) used when --exceptions is not given.'),
+      })
+      .strict()
+      .default({ params: {}, rules: [] }),
     athena: z
       .object({
         database: z.string().default('default').describe('Glue database holding the CloudTrail table.'),

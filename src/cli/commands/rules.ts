@@ -50,11 +50,14 @@ export function packFromFlags(ctx: Context, o: RuleFlags): Pack {
   if (o.only && !o.rules?.length) throw new UsageError('--only needs --rules');
   let loaded;
   try {
-    loaded = loadRules(o.rules ?? [], { only: o.only, placeholders: placeholders(o.params) });
+    // vigil.yaml's detect: section first, flags over it.
+    const cfg = ctx.config.detect;
+    loaded = loadRules([...cfg.rules, ...(o.rules ?? [])], { only: o.only, placeholders: { ...cfg.params, ...placeholders(o.params) } });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const exceptions = o.exceptions ? loadExceptions(o.exceptions) : NO_EXCEPTIONS;
+  const exceptionsFile = o.exceptions ?? ctx.config.detect.exceptions;
+  const exceptions = exceptionsFile ? loadExceptions(exceptionsFile) : NO_EXCEPTIONS;
   const pack = buildPack(loaded.rules, exceptions, loaded.failed);
   for (const f of pack.failed) ctx.output.log(`rule not loaded: ${f.error}`);
   for (const x of exceptions.expired)
