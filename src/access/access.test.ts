@@ -296,7 +296,7 @@ describe('CLI', () => {
   });
 
   it('reads grants from a snapshot; an account with no events in the lake is unknown, never unused', async () => {
-    const demo = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? '../shared/data/cloudmapper-demo');
+    const demo = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? 'test/fixtures/cloudmapper-demo');
     const r = await cli(['--json', 'access', '--role', 'exfiller', '--snapshot', demo]);
     expect(r.code).toBe(0);
     const statuses: { action: string; status: string }[] = JSON.parse(r.out);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { run } from '../cli/main.js';
 import { syntheticScenario } from '../aws/sim/synthetic.js';
 
-const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? '../shared/data/cloudmapper-demo');
+const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? 'test/fixtures/cloudmapper-demo');
 
 /** Runs the CLI in-process, returning its exit code and stdout. */
 async function vigil(...argv: string[]): Promise<{ code: number; out: string }> {

@@ -13,7 +13,7 @@ import { collectSnapshot, diffSnapshots, importCloudMapper, listResources, openS
 import { REDACTED } from './redact.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
-const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? '../shared/data/cloudmapper-demo');
+const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? 'test/fixtures/cloudmapper-demo');
 const creds = { accessKeyId: 'AKIDSIMULATEDBASE', secretAccessKey: 'base-secret-never-stored' };
 
 function allFiles(dir: string): string[] {

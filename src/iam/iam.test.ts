@@ -9,7 +9,7 @@ import { parsePolicy } from './policy.js';
 
 const pol = (stmts: object[], name = 'p') => parsePolicy({ Version: '2012-10-17', Statement: stmts }, name);
 /** The recorded CloudMapper collection (BSD-3-Clause, duo-labs/cloudmapper; see ../shared/data/README.md). */
-const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? '../shared/data/cloudmapper-demo', 'us-east-1/iam-get-account-authorization-details.json');
+const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? 'test/fixtures/cloudmapper-demo', 'us-east-1/iam-get-account-authorization-details.json');
 
 describe('catalogue and wildcards', () => {
   it('expands wildcards against the current catalogue, IAM-only actions included', async () => {

@@ -6,7 +6,7 @@ import { openCloudMapperDir } from './cloudmapper-dir.js';
 import { ERRORS_FILE, quotePlus, unquotePlus } from './layout.js';
 
 /** The recorded CloudMapper collection (BSD-3-Clause, duo-labs/cloudmapper; see ../shared/data/README.md). */
-const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? '../shared/data/cloudmapper-demo');
+const DEMO = resolve(process.env.VIGIL_CLOUDMAPPER_DEMO ?? 'test/fixtures/cloudmapper-demo');
 
 describe('openCloudMapperDir on the CloudMapper demo (one account folder)', () => {
   const snap = openCloudMapperDir(DEMO);

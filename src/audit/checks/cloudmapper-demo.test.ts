@@ -11,7 +11,7 @@ import type { CheckResult } from '../check.js';
 import { openCloudMapperDir } from '../../snapshot/cloudmapper-dir.js';
 import { CHECKS } from './index.js';
 
-const DEMO = new URL('../../../../shared/data/cloudmapper-demo', import.meta.url).pathname;
+const DEMO = new URL('../../../test/fixtures/cloudmapper-demo', import.meta.url).pathname;
 const ACCOUNT = '123456789012';
 const iam = (what: string) => `arn:aws:iam::${ACCOUNT}:${what}`;
 const ec2 = (id: string) => `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${id}`;

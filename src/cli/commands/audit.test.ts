@@ -1,12 +1,12 @@
 /** `vigil audit` end to end over the CloudMapper demo collection (../shared/data/cloudmapper-demo). */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../main.js';
 
-const DEMO = fileURLToPath(new URL('../../../../shared/data/cloudmapper-demo', import.meta.url));
+const DEMO = fileURLToPath(new URL('../../../test/fixtures/cloudmapper-demo', import.meta.url));
 let out: string[];
 let err: string[];
 let dir: string;
@@ -35,7 +35,7 @@ const vigil = (...args: string[]) => {
 };
 const json = () => JSON.parse(out.join('')) as { changes: Record<string, number>; findings: (Record<string, string> & { resource: string; id: string })[]; audit: { previous?: unknown } };
 
-describe.skipIf(!existsSync(DEMO))('vigil audit', () => {
+describe('vigil audit', () => {
   it('lists checks with id and cloudmapper', async () => {
     expect(await vigil('audit', 'checks', '--json')).toBe(0);
     const checks = JSON.parse(out.join('')) as { id: string; cloudmapper: string | null; severity: string }[];
