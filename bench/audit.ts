@@ -2,7 +2,7 @@
  * bench:audit — the whole audit (every check, the findings lifecycle into DuckDB, exceptions) over a synthetic
  * snapshot of 50 accounts with ≥ 500k resources, beside the time to merely load that snapshot (parse every
  * response, as reading a collection does). Resources are cloned from the CloudMapper demo collection
- * (../shared/data/cloudmapper-demo) so their shapes are AWS's own, with ids, names and a share of
+ * (test/fixtures/cloudmapper-demo) so their shapes are AWS's own, with ids, names and a share of
  * misconfigurations varied. The audit is what `vigil audit` does for its terminal summary (passing results counted,
  * not listed). `--again` also times a second audit of the same snapshot: the lifecycle against a full store.
  *   npm run bench:audit [-- --accounts 50 --scale 1 --again]
@@ -13,11 +13,12 @@ import { join } from 'node:path';
 import { openCloudMapperDir } from '../src/snapshot/cloudmapper-dir.js';
 import type { CallResult, SnapshotAccount, SnapshotReader } from '../src/snapshot/types.js';
 import { Store } from '../src/store/store.js';
+import { loadConfig } from '../src/config/load.js';
 import { auditInto, parseExceptions, type AuditReport } from '../src/audit/index.js';
 import { CHECKS } from '../src/audit/checks/index.js';
 import { arg, finalLine, round } from './lib.js';
 
-const DEMO = new URL('../../shared/data/cloudmapper-demo/', import.meta.url).pathname;
+const DEMO = new URL('../test/fixtures/cloudmapper-demo/', import.meta.url).pathname;
 const DEMO_ACCOUNT = '123456789012';
 const HOME = 'us-east-1';
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
@@ -230,7 +231,9 @@ async function main(): Promise<void> {
   const rssAfterLoad = rssMiB();
 
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-audit-'));
-  const store = await Store.open({ path: join(dir, 'bench.duckdb'), threads: 2, memoryLimit: '1GB' });
+  // The store as the CLI opens it (vigil.yaml / VIGIL_* settings apply).
+  const { lake } = loadConfig();
+  const store = await Store.open({ path: join(dir, 'bench.duckdb'), threads: lake.threads, memoryLimit: lake.memoryLimit });
   try {
     const exceptions = parseExceptions([{ checks: 'ec2_*', tags: { team: 'red' }, reason: 'bench', owner: 'bench' }]);
     const checkSeconds = (r: AuditReport) => Object.values(r.timings ?? {}).reduce((x, y) => x + y, 0) / 1000;
