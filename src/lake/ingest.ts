@@ -62,6 +62,12 @@ export interface IngestResult {
 }
 
 /** A file ready for DuckDB: the path it reads and how. */
+/** A batch ready to load, and the files that could not be prepared (with why). */
+export interface PreparedBatch {
+  ready: Prepared[];
+  failures: [LogFile, unknown][];
+}
+
 export interface Prepared {
   file: LogFile;
   readPath: string;
@@ -168,25 +174,27 @@ export class Ingestor {
 
   /**
    * Sniffs (and, for other formats, rewrites) a batch's files. Separate from loading so the next batch can be
-   * prepared in JS while DuckDB loads this one.
+   * prepared in JS while DuckDB loads this one; it touches no store (failures are recorded when the batch loads).
    */
-  async prepareBatch(files: LogFile[]): Promise<Prepared[]> {
-    const prepared: (Prepared | undefined)[] = await Promise.all(
+  async prepareBatch(files: LogFile[]): Promise<PreparedBatch> {
+    const failures: [LogFile, unknown][] = [];
+    const prepared = await Promise.all(
       files.map(async (file) => {
         try {
           return await this.prepare(file);
         } catch (e) {
-          await this.fail(file, e);
+          failures.push([file, e]);
           return undefined;
         }
       }),
     );
-    return prepared.filter((p): p is Prepared => p !== undefined);
+    return { ready: prepared.filter((p): p is Prepared => p !== undefined), failures };
   }
 
-  async loadPrepared(prepared: Prepared[]): Promise<void> {
-    await this.load(prepared, BASE_OBJECT_BYTES);
-    for (const p of prepared) if (p.readPath !== p.file.path) rmSync(p.readPath, { force: true });
+  async loadPrepared(batch: PreparedBatch): Promise<void> {
+    for (const [file, e] of batch.failures) await this.fail(file, e);
+    await this.load(batch.ready, BASE_OBJECT_BYTES);
+    for (const p of batch.ready) if (p.readPath !== p.file.path) rmSync(p.readPath, { force: true });
   }
 
   /** Ingests batches, preparing batch n+1 while batch n loads. */
