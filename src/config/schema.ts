@@ -21,7 +21,7 @@ export const ConfigSchema = z
     lake: z
       .object({
         threads: z.number().int().min(1).max(64).default(2).describe('DuckDB threads for ingestion and queries.'),
-        memoryLimit: z.string().default('1GB').describe('DuckDB memory limit (spills to disk beyond it).'),
+        memoryLimit: z.string().default('768MB').describe('DuckDB memory limit (spills to disk beyond it); with Node and the JSON reader, peak RSS stays under 2 GB.'),
         batchBytes: z
           .number()
           .int()
@@ -39,7 +39,7 @@ export const ConfigSchema = z
       .strict()
       .default({
         threads: 2,
-        memoryLimit: '1GB',
+        memoryLimit: '768MB',
         batchBytes: 96 * 1024 * 1024,
         maxObjectBytes: 256 * 1024 * 1024,
         downloadConcurrency: 32,
