@@ -2,7 +2,7 @@
  * What the lake says a principal did: one GROUP BY over cloudtrail_logs per question, so the work stays in DuckDB
  * (the table can hold hundreds of millions of events); only (eventSource, eventName) aggregates reach JS.
  */
-import { isoSeconds } from '../lake/ingest.js';
+import { isoSeconds } from '../util/time.js';
 import { sqlString, type Store } from '../store/store.js';
 
 export interface Window {

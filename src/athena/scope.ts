@@ -5,6 +5,7 @@
  * read); locally they prune row groups. The same text runs on both engines.
  */
 import { sqlString } from '../store/store.js';
+import { isoSeconds as iso, lakeDay as day } from '../util/time.js';
 
 export interface QueryScope {
   since?: Date;
@@ -13,8 +14,6 @@ export interface QueryScope {
   regions?: string[];
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10).replaceAll('-', '/');
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Partition (and event-time) predicates for a scope; `true` when the scope is empty. */
 export function scopePredicates(scope: QueryScope): string {

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { field, toText } from './fields.js';
+import { isoSeconds } from '../util/time.js';
 import type { Rule } from './rule.js';
 import type { Severity } from './schema.js';
 
@@ -105,7 +106,7 @@ export function mitreOf(tags: string[]): { tactics: string[]; techniques: string
   return { tactics, techniques };
 }
 
-const isoSeconds = (epoch: number) => new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const epochIso = (epoch: number) => isoSeconds(new Date(epoch * 1000));
 
 const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
 
@@ -119,8 +120,8 @@ function finish(o: Open): Alert {
     rule: { id: o.rule.id, title: o.rule.title },
     severity: o.rule.severity,
     count: o.count,
-    firstSeen: isoSeconds(first.epoch),
-    lastSeen: isoSeconds(last.epoch),
+    firstSeen: epochIso(first.epoch),
+    lastSeen: epochIso(last.epoch),
     actor: first.actor,
     account: first.account,
     region: first.region,

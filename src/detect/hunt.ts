@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sqlString, type Store } from '../store/store.js';
 import { TABLE } from '../lake/schema.js';
+import { isoSeconds as iso, lakeDay as day } from '../util/time.js';
 import { AlertAggregator, type Alert, type EventFacts } from './alerts.js';
 import { dialect } from './dialect.js';
 import { compileSql, type Columns } from './engine/sql.js';
@@ -31,8 +32,6 @@ export interface HuntResult {
   matches: number;
 }
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const day = (d: Date) => iso(d).slice(0, 10).replaceAll('-', '/');
 
 function timeFilter(o: HuntOptions): string {
   const w: string[] = [];

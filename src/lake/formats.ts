@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { gunzipSync, constants } from 'node:zlib';
+import { isoSeconds } from '../util/time.js';
 
 export type LogFormat = 'records' | 'array' | 'ndjson' | 'eventbridge' | 'single';
 export type Compression = 'gzip' | 'none';
@@ -87,7 +88,7 @@ function normaliseElement(el: unknown, where: string): { record: Record<string, 
     // Exports such as Logstash's carry the time only as @timestamp (with milliseconds).
     const ts = out['@timestamp'] ?? (isRecord(el) ? (el as Record<string, unknown>).time : undefined);
     if (typeof ts !== 'string' || Number.isNaN(Date.parse(ts))) throw new BadLogFile(`${where}: no eventTime or @timestamp`);
-    out.eventTime = new Date(ts).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    out.eventTime = isoSeconds(new Date(ts));
   }
   if (typeof out.eventID !== 'string') {
     // Without an id the record could not be de-duplicated; a hash of its content is stable across re-ingests.

@@ -179,6 +179,27 @@ describe('lake ingestion', () => {
     expect(await count()).toBe(0);
   });
 
+  it('a delivery file larger than the read buffer is retried alone and loaded; past lake.maxObjectBytes it is reported', async () => {
+    const base = stratus('aws.credential-access.secretsmanager-retrieve-secrets.json');
+    // ~20 MB of one {"Records":[...]} document: above the 16 MiB DuckDB reads by default.
+    const recs = Array.from({ length: 12_000 }, (_, i) => ({ ...base[i % base.length]!, eventID: `big-${i}`, userAgent: 'x'.repeat(1200) }));
+    const big = join(dir, 'big.json.gz');
+    writeFileSync(big, gzipSync(JSON.stringify({ Records: recs }), { level: 1 }));
+    const r = await ingestFiles([big]);
+    expect(r.errors).toEqual([]);
+    expect(await count()).toBe(recs.length);
+
+    const other = join(dir, 'other.json.gz');
+    writeFileSync(other, gzipSync(JSON.stringify({ Records: recs.map((x) => ({ ...x, eventID: `other-${x.eventID}` })) }), { level: 1 }));
+    const ing = new Ingestor(store, { lake: { ...lake, maxObjectBytes: 17 * 1024 * 1024 } });
+    await ing.start([other], 1, 0);
+    await ing.ingestBatch([fileOf(other)]);
+    const r2 = await ing.finish([other]);
+    expect(r2.errors).toHaveLength(1);
+    expect(r2.errors[0]!.error).toMatch(/oversized/);
+    expect(await count()).toBe(recs.length);
+  });
+
   it('insertRecords loads objects directly with the same de-duplication', async () => {
     const recs = stratus('aws.defense-evasion.cloudtrail-stop.json');
     expect(await insertRecords(store, recs)).toBe(recs.length);

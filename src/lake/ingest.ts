@@ -18,6 +18,7 @@ import type { Store } from '../store/store.js';
 import { sqlString } from '../store/store.js';
 import type { Config } from '../config/schema.js';
 import { oneLine } from '../util/errors.js';
+import { isoSeconds } from '../util/time.js';
 import { recordReadType, recordProjection, partitionProjection, TABLE } from './schema.js';
 import { BadLogFile, parseLogFile, sniffFile, type Compression, type LogFormat } from './formats.js';
 import type { LogFile } from './sources.js';
@@ -215,8 +216,8 @@ export class Ingestor {
     const status = r.filesFailed > 0 ? 'partial' : 'ok';
     await this.store.run(
       `UPDATE lake_runs SET finished_at = now()::TIMESTAMP, sources = ?, files_seen = ?, files_skipped = ?, files_ingested = ?,
-         files_failed = ?, digests_skipped = ?, records = ?, inserted = ?, bytes = ?, status = ? WHERE run_id = ?`,
-      [sources.join(' '), r.filesSeen, r.filesSkipped, r.filesIngested, r.filesFailed, digestsSkipped, r.inserted, r.inserted, r.bytes, status, this.runId],
+         files_failed = ?, digests_skipped = ?, inserted = ?, bytes = ?, status = ? WHERE run_id = ?`,
+      [sources.join(' '), r.filesSeen, r.filesSkipped, r.filesIngested, r.filesFailed, digestsSkipped, r.inserted, r.bytes, status, this.runId],
     );
     await this.store.run('RESET preserve_insertion_order');
     rmSync(this.stageDir, { recursive: true, force: true });
@@ -441,9 +442,6 @@ async function insertNew(store: Store, src: string, filter: LogFilter | undefine
     QUALIFY row_number() OVER (PARTITION BY eventid, coalesce(recipientaccountid, '') ORDER BY vigil_new) = 1 AND vigil_new`);
 }
 
-export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Staging folders left by runs that were killed are removed by the next run. */
 function cleanStaleStages(base: string): void {

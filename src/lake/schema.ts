@@ -99,15 +99,6 @@ export function recordReadType(): string {
   return typeOf(struct('r', RECORD_FIELDS), 'json');
 }
 
-/** The record's fields as top-level read_json columns (NDJSON of bare records). */
-export function recordReadColumns(): string {
-  return `{${RECORD_FIELDS.map((f) => `${sqlKey(f.key)}: '${typeOf(f, 'json').replaceAll("'", "''")}'`).join(', ')}}`;
-}
-
-function sqlKey(k: string): string {
-  return `'${k}'`;
-}
-
 /** Projection from a read record `r` to the table's columns (renaming what Athena renames). */
 export function recordProjection(r = 'r'): string {
   return RECORD_FIELDS.map((f) => `${projectField(f, `${r}.${quoteIdent(f.key)}`)} AS ${columnName(f)}`).join(',\n  ');
@@ -187,7 +178,6 @@ export const RUNS_SQL = `CREATE TABLE IF NOT EXISTS lake_runs (
   files_ingested BIGINT,
   files_failed BIGINT,
   digests_skipped BIGINT,
-  records BIGINT,
   inserted BIGINT,
   bytes BIGINT,
   status VARCHAR                -- ok | partial | failed | running

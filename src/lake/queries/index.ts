@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, VigilError } from '../../util/errors.js';
+import { isoSeconds } from '../../util/time.js';
 
 export interface SavedQuery {
   name: string;
@@ -61,16 +62,16 @@ export function listSavedQueries(): SavedQuery[] {
   return cache;
 }
 
-/** ISO-8601 to the second, as CloudTrail writes eventTime, so text comparison with eventtime is time order. */
-function isoSeconds(d: Date): string {
+/** A window end as eventtime text; an invalid time is bad input. */
+function windowEnd(d: Date): string {
   if (Number.isNaN(d.getTime())) throw new UsageError('saved query: invalid time');
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoSeconds(d);
 }
 
 /** The SQL of a saved query with its time window filled in. Unknown name → UsageError listing the names. */
 export function renderSavedQuery(name: string, params: SavedQueryParams): string {
   const q = listSavedQueries().find((x) => x.name === name);
   if (!q) throw new UsageError(`unknown saved query "${name}"; saved queries: ${listSavedQueries().map((x) => x.name).join(', ')}`);
-  const values: Record<string, string> = { since: isoSeconds(params.since), until: isoSeconds(params.until) };
+  const values: Record<string, string> = { since: windowEnd(params.since), until: windowEnd(params.until) };
   return q.sql.replace(/\{\{(\w+)\}\}/g, (_m, p: string) => values[p]!);
 }
