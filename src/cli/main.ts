@@ -11,6 +11,10 @@ import { registerAudit } from './commands/audit.js';
 import { registerCollect } from './commands/collect.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerAccess } from './commands/access.js';
+import { registerWatch } from './commands/watch.js';
+import { registerHistory } from './commands/history.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerOutbox } from './commands/outbox.js';
 
 /** Builds the CLI: a thin shell over the library; each capability registers its own commands. */
 export function buildProgram(): Command {
@@ -35,6 +39,10 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerInventory(program);
   registerAccess(program);
+  registerWatch(program);
+  registerHistory(program);
+  registerDeploy(program);
+  registerOutbox(program);
   return program;
 }
 

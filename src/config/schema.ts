@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { CollectConfigSchema } from '../collect/config.js';
+import { WatchConfigSchema } from '../watch/config.js';
+import { SinksConfigSchema } from '../watch/sinks/config.js';
+import { EnforceConfigSchema } from '../watch/enforce/config.js';
+import { DeployConfigSchema } from '../deploy/config.js';
 
 /** vigil.yaml. Every leaf can be overridden by a VIGIL_* variable (see envName) and most by a flag. */
 export const ConfigSchema = z
@@ -83,6 +87,10 @@ export const ConfigSchema = z
         startDate: '2020/01/01',
         pricePerTB: 5,
       }),
+    watch: WatchConfigSchema.default(WatchConfigSchema.parse({})).describe('The watch daemon: sources, schedules, health endpoint.'),
+    sinks: SinksConfigSchema.default([]).describe('Where alerts and finding changes are delivered, and which each sink receives.'),
+    enforce: EnforceConfigSchema.default(EnforceConfigSchema.parse({})).describe('Automated responses (off and dry-run by default).'),
+    deploy: DeployConfigSchema.default(DeployConfigSchema.parse({})).describe('The serverless form on AWS (CDK app).'),
   })
   .strict();
 

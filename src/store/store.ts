@@ -81,9 +81,22 @@ export class Store {
     }
   }
 
+  /**
+   * Another connection to the same database (its own transactions), for work that runs beside a transaction on
+   * this one, e.g. a delivery loop next to the ingest pipeline. Closing it leaves the database open.
+   */
+  async connection(): Promise<Store> {
+    const conn = await this.instance.connect();
+    const other = new Store(this.path, this.readOnly, this.instance, conn);
+    other.shared = true;
+    return other;
+  }
+
+  private shared = false;
+
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (!this.shared) this.instance.closeSync();
   }
 }
 
