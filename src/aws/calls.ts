@@ -65,6 +65,8 @@ export const CALLS: CallSpec[] = [
   call('iam', 'ListVirtualMFADevices'),
   per('iam', 'ListEntitiesForPolicy', 'sts-get-caller-identity', (_d, ctx) => [`arn:${ctx.partition}:iam::aws:policy/AWSSupportAccess`], 'PolicyArn'),
   call('s3', 'ListBuckets'),
+  // The account-level block: S3 Control takes the account id as input, so it hangs off the caller identity.
+  per('s3control', 'GetPublicAccessBlock', 'sts-get-caller-identity', (_d, ctx) => [ctx.account], 'AccountId'),
   per('s3', 'GetBucketPolicy', 's3-list-buckets', buckets, 'Bucket'),
   per('s3', 'GetBucketPolicyStatus', 's3-list-buckets', buckets, 'Bucket'),
   per('s3', 'GetBucketAcl', 's3-list-buckets', buckets, 'Bucket'),

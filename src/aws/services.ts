@@ -43,6 +43,9 @@ export const SERVICES: ServiceDef[] = [
   { prefix: 'redshift', pkg: '@aws-sdk/client-redshift', client: 'RedshiftClient', signing: 'redshift', protocol: 'query' },
   { prefix: 'route53', pkg: '@aws-sdk/client-route-53', client: 'Route53Client', signing: 'route53', protocol: 'restXml', global: true },
   { prefix: 'route53domains', pkg: '@aws-sdk/client-route-53-domains', client: 'Route53DomainsClient', signing: 'route53domains', protocol: 'json', global: true },
+  // Before s3: both sign as s3, and S3 Control's routes (/v20180820/...) are tried first so S3's greedy
+  // /{Bucket}/{Key+} route does not claim them in the simulated AWS.
+  { prefix: 's3control', pkg: '@aws-sdk/client-s3-control', client: 'S3ControlClient', signing: 's3', protocol: 'restXml', global: true },
   { prefix: 's3', pkg: '@aws-sdk/client-s3', client: 'S3Client', signing: 's3', protocol: 'restXml', global: true },
   { prefix: 'secretsmanager', pkg: '@aws-sdk/client-secrets-manager', client: 'SecretsManagerClient', signing: 'secretsmanager', protocol: 'json' },
   { prefix: 'securityhub', pkg: '@aws-sdk/client-securityhub', client: 'SecurityHubClient', signing: 'securityhub', protocol: 'restJson' },

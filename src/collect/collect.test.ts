@@ -92,6 +92,13 @@ describe('collect against the simulated AWS', () => {
       // Parameterised calls, and "no bucket policy" kept as an answer rather than a gap.
       expect(clean.params('100000000000', 'us-east-1', 's3-get-bucket-policy')).toHaveLength(3);
       expect(clean.call('100000000000', 'us-east-1', 's3-get-bucket-policy', 'bucket-100000000000-1')).toMatchObject({ status: 'error', error: expect.stringContaining('NoSuchBucketPolicy') });
+      // The account-level public access block, through S3 Control (account id as the parameter).
+      for (const a of clean.accounts()) {
+        expect(clean.call(a.id, 'us-east-1', 's3control-get-public-access-block', a.id)).toMatchObject({
+          status: 'ok',
+          data: { PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true } },
+        });
+      }
       expect(r.gaps.map((g) => `${g.account} ${g.region} ${g.status}`).sort()).toEqual([
         '100000000000 af-south-1 disabled',
         '100000000001 af-south-1 disabled',

@@ -399,6 +399,11 @@ class Collection {
         forcePathStyle: this.opts.endpoint ? true : undefined,
         // Buckets live in many regions; S3 answers a request to the wrong one with a redirect the SDK can follow.
         followRegionRedirects: service === 's3' ? true : undefined,
+        // S3 Control puts the account id in the host name ({account}.s3-control...), which an IP endpoint cannot
+        // take: with an endpoint override, send to it as given (the account id still travels in x-amz-account-id).
+        ...(service === 's3control' && this.opts.endpoint
+          ? { disableHostPrefix: true, endpointProvider: () => ({ url: new URL(this.opts.endpoint!) }) }
+          : {}),
         maxAttempts: this.opts.maxAttempts ?? 6,
         retryMode: 'adaptive',
         requestHandler: this.handler,

@@ -69,6 +69,9 @@ export function syntheticScenario(o: SyntheticOptions): ScenarioInput {
       'iam-get-account-password-policy': { PasswordPolicy: { MinimumPasswordLength: 14, RequireSymbols: true } },
       'iam-get-account-summary': { SummaryMap: { Users: users.length, AccountMFAEnabled: 1 } },
       's3-list-buckets': { Buckets: buckets, Owner: { ID: 'owner' } },
+      's3control-get-public-access-block': {
+        $params: { [id]: { PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } } },
+      },
       's3-get-bucket-policy': {
         $params: Object.fromEntries(buckets.map((b, n) => [b.Name, n === 0 ? { Policy: `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::${b.Name}/*"}]}` } : { $error: { code: 'NoSuchBucketPolicy', status: 404, message: 'The bucket policy does not exist' } }])),
       },
