@@ -5,7 +5,7 @@
  */
 import { arnFitsAction, loadCatalog } from '../iam/catalog.js';
 import { toDocument, type PolicyDocument, type Statement } from '../iam/policy.js';
-import type { Store } from '../store/store.js';
+import type { LakeSource } from '../athena/lake.js';
 import { actionsForEvent } from './mapping.js';
 import { resolveRequest, type ReviewRequest } from './review.js';
 import type { Granted } from './granted.js';
@@ -106,8 +106,8 @@ export function packDocuments(statements: Statement[], max = MANAGED_POLICY_MAX_
   return docs.map(toDocument);
 }
 
-export async function generatePolicy(store: Store, g: Granted, req: ReviewRequest): Promise<GeneratedPolicy> {
-  const { actor } = await resolveRequest(store, g, req);
-  const { scopes, skipped } = await actionScopes(await eventResources(store, actor, req.window, MAX_ARNS_PER_ACTION + 1));
+export async function generatePolicy(lake: LakeSource, g: Granted, req: ReviewRequest): Promise<GeneratedPolicy> {
+  const { actor } = await resolveRequest(lake, g, req);
+  const { scopes, skipped } = await actionScopes(await eventResources(lake, actor, req.window, MAX_ARNS_PER_ACTION + 1));
   return { documents: packDocuments(statementsFor(scopes)), skipped, scopes };
 }

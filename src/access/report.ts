@@ -5,10 +5,10 @@
 import { loadCatalog } from '../iam/catalog.js';
 import { GrantCache } from '../iam/grants.js';
 import { policySetOf, type IamPrincipal } from '../iam/authdetails.js';
-import type { Store } from '../store/store.js';
+import { lakeOf, type LakeSource } from '../athena/lake.js';
 import type { Granted } from './granted.js';
 import { actionsUsed, coverageFor, statuses } from './review.js';
-import { lakeCoverage, windowWhere, type EventUsage, type Window } from './used.js';
+import { keysIdleSince, lakeCoverage, principalUsage, type EventUsage, type Window } from './used.js';
 
 export interface PrincipalSummary {
   kind: IamPrincipal['kind'];
@@ -48,16 +48,8 @@ interface Row extends EventUsage {
 }
 
 /** Every IAM user's and role's calls in the window, aggregated by event. */
-async function usageByPrincipal(store: Store, w: Window): Promise<Map<string, Row[]>> {
-  const rows = await store.all<Row & Record<string, unknown>>(`
-    SELECT CASE WHEN useridentity.type = 'IAMUser' THEN 'user' ELSE 'role' END AS kind,
-      CASE WHEN useridentity.type = 'IAMUser' THEN useridentity.accountid ELSE useridentity.sessioncontext.sessionissuer.accountid END AS account,
-      CASE WHEN useridentity.type = 'IAMUser' THEN useridentity.username ELSE useridentity.sessioncontext.sessionissuer.username END AS name,
-      eventsource, eventname, (errorcode IS NOT NULL AND errorcode <> '') AS failed, any_value(errorcode) AS errorcode,
-      count(*)::BIGINT AS n, max(eventtime) AS last
-    FROM cloudtrail_logs
-    WHERE useridentity.type IN ('IAMUser', 'AssumedRole') AND ${windowWhere(w)} AND eventsource IS NOT NULL
-    GROUP BY ALL`);
+async function usageByPrincipal(lake: LakeSource, w: Window): Promise<Map<string, Row[]>> {
+  const rows: Row[] = await principalUsage(lake, w);
   const out = new Map<string, Row[]>();
   for (const r of rows) {
     const k = `${r.kind}\0${r.account}\0${r.name}`;
@@ -69,14 +61,10 @@ async function usageByPrincipal(store: Store, w: Window): Promise<Map<string, Ro
 }
 
 /** IAM user access keys: seen in the lake before the window but not in it, or idle per the credential report. */
-async function idleAccessKeys(store: Store, g: Granted, w: Window): Promise<AccessKeyUse[]> {
+async function idleAccessKeys(lake: LakeSource, g: Granted, w: Window): Promise<AccessKeyUse[]> {
   const out: AccessKeyUse[] = [];
   if (w.since) {
-    const rows = await store.all<{ user: string; account: string; key: string; last: string }>(`
-      SELECT useridentity.username AS user, useridentity.accountid AS account, useridentity.accesskeyid AS key, max(eventtime) AS last
-      FROM cloudtrail_logs
-      WHERE useridentity.type = 'IAMUser' AND useridentity.accesskeyid LIKE 'AKIA%'${w.until ? ` AND ${windowWhere({ until: w.until })}` : ''}
-      GROUP BY ALL HAVING ${windowWhere({ until: w.since }).replace('eventtime', 'max(eventtime)')}`);
+    const rows = await keysIdleSince(lake, w.since, w.until);
     for (const r of rows) out.push({ user: r.user, account: r.account, accessKeyId: r.key, source: 'lake', lastUsed: r.last });
   }
   const snap = g.snapshot;
@@ -113,16 +101,17 @@ export function idleInCredentialReport(data: unknown, account: string, since: Da
   return out;
 }
 
-export async function accessReport(store: Store, g: Granted, w: Window): Promise<AccessReport> {
+export async function accessReport(src: LakeSource, g: Granted, w: Window): Promise<AccessReport> {
+  const lakeSrc = lakeOf(src);
   const catalog = await loadCatalog();
   const cache = new GrantCache(catalog);
-  const usage = await usageByPrincipal(store, w);
-  const lake = await lakeCoverage(store, w);
+  const usage = await usageByPrincipal(lakeSrc, w);
+  const lake = await lakeCoverage(lakeSrc, w);
   const coverage = new Map<string, Awaited<ReturnType<typeof coverageFor>>>();
   const principals: PrincipalSummary[] = [];
   for (const m of g.models) {
     let cov = coverage.get(m.account);
-    if (!cov) coverage.set(m.account, (cov = await coverageFor(store, g, m.account, w, lake)));
+    if (!cov) coverage.set(m.account, (cov = await coverageFor(lakeSrc, g, m.account, w, lake)));
     for (const p of m.principals) {
       const rows =
         p.kind === 'group'
@@ -152,7 +141,7 @@ export async function accessReport(store: Store, g: Granted, w: Window): Promise
     principals,
     unusedUsers: idle('user'),
     unusedRoles: idle('role'),
-    unusedAccessKeys: await idleAccessKeys(store, g, w),
+    unusedAccessKeys: await idleAccessKeys(lakeSrc, g, w),
     warnings: [...g.warnings, ...[...coverage].filter(([, c]) => !c.accountInLake).map(([a]) => `the lake holds no events of account ${a} in the window: its principals' use is unknown`)],
   };
 }

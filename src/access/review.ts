@@ -6,7 +6,7 @@
 import { loadCatalog, type ActionCatalog } from '../iam/catalog.js';
 import { GrantCache, type Grant } from '../iam/grants.js';
 import { policySetOf, type IamPrincipal } from '../iam/authdetails.js';
-import type { Store } from '../store/store.js';
+import { lakeOf, type LakeSource } from '../athena/lake.js';
 import { loggedDataTypes, recordingOf } from './coverage.js';
 import { accountId, findPrincipal, type Granted } from './granted.js';
 import { actionsForEvent, servicePrefix } from './mapping.js';
@@ -81,7 +81,7 @@ export function actionsUsed(rows: EventUsage[], catalog: ActionCatalog): { used:
       }
     }
   }
-  return { used, failed: [...failed.values()].sort((a, b) => a.action.localeCompare(b.action)) };
+  return { used, failed: [...failed.values()].sort((a, b) => a.action.localeCompare(b.action) || a.errorCode.localeCompare(b.errorCode)) };
 }
 
 export interface Coverage {
@@ -116,7 +116,7 @@ export function statuses(grants: Map<string, Grant>, used: Map<string, { count: 
 }
 
 /** Whose grants and whose calls a request names. */
-export async function resolveRequest(store: Store, g: Granted, req: ReviewRequest): Promise<{ principal: IamPrincipal; actor: Actor; label: string; sessions: RoleSession[] }> {
+export async function resolveRequest(lake: LakeSource, g: Granted, req: ReviewRequest): Promise<{ principal: IamPrincipal; actor: Actor; label: string; sessions: RoleSession[] }> {
   const dest = accountId(g, req.destaccount);
   const given = [req.user, req.role, req.group].filter(Boolean).length;
   if (given === 0) throw new UsageError('access: give --user, --role or --group');
@@ -124,7 +124,7 @@ export async function resolveRequest(store: Store, g: Granted, req: ReviewReques
   const destrole = req.destrole ?? (req.user && req.role ? req.role : undefined);
   if (req.user && destrole) {
     const principal = findPrincipal(g, 'role', destrole, dest, (n) => roleNameMatches(n, destrole));
-    const sessions = sessionsOf(await loadSessions(store), req.user, destrole, principal.account);
+    const sessions = sessionsOf(await loadSessions(lake), req.user, destrole, principal.account);
     const actor: Actor = {
       kind: 'sessions',
       keys: sessions.map((s) => s.accessKeyId),
@@ -148,8 +148,8 @@ export async function resolveRequest(store: Store, g: Granted, req: ReviewReques
   return { principal, actor: { kind: 'users', names: members, account: principal.account || undefined }, label: `members of group ${principal.name} (${members.length})`, sessions: [] };
 }
 
-export async function coverageFor(store: Store, g: Granted, account: string, w: Window, lake?: Map<string, Set<string>>): Promise<Coverage> {
-  const perAccount = lake ?? (await lakeCoverage(store, w, account));
+export async function coverageFor(src: LakeSource, g: Granted, account: string, w: Window, lake?: Map<string, Set<string>>): Promise<Coverage> {
+  const perAccount = lake ?? (await lakeCoverage(src, w, account));
   return {
     accountInLake: perAccount.has(account),
     dataSources: perAccount.get(account) ?? new Set(),
@@ -157,12 +157,14 @@ export async function coverageFor(store: Store, g: Granted, account: string, w: 
   };
 }
 
-export async function reviewPrincipal(store: Store, g: Granted, req: ReviewRequest): Promise<PrincipalReview> {
+/** `src`: the lake to read (a Store is the local one; an AthenaLake runs the same queries on Athena). */
+export async function reviewPrincipal(src: LakeSource, g: Granted, req: ReviewRequest): Promise<PrincipalReview> {
+  const lake = lakeOf(src);
   const catalog = await loadCatalog();
-  const { principal, actor, label, sessions } = await resolveRequest(store, g, req);
+  const { principal, actor, label, sessions } = await resolveRequest(lake, g, req);
   const grants = new GrantCache(catalog).get(policySetOf(principal, g.scps));
-  const { used, failed } = actionsUsed(await eventUsage(store, actor, req.window), catalog);
-  const cov = await coverageFor(store, g, principal.account, req.window);
+  const { used, failed } = actionsUsed(await eventUsage(lake, actor, req.window), catalog);
+  const cov = await coverageFor(lake, g, principal.account, req.window);
   const warnings = [...g.warnings];
   if (principal.missingPolicies.length) warnings.push(`${principal.kind} ${principal.name}: policies not in the IAM details (${principal.missingPolicies.join(', ')}); grants may be incomplete`);
   if (!cov.accountInLake) warnings.push(`the lake holds no events of account ${principal.account} in the window: nothing can be called unused`);

@@ -5,7 +5,8 @@
  * account's trail), so "what alice did as admin" is the calls made with the keys of alice's admin sessions,
  * following role chaining (a session assuming another role) back to the person who started it.
  */
-import type { Store } from '../store/store.js';
+import { lakeOf, type LakeSource } from '../athena/lake.js';
+import type { Dialect } from '../detect/dialect.js';
 
 /** Who started a chain of sessions. */
 export interface Origin {
@@ -47,27 +48,33 @@ interface SessionRow {
   subject: string | null;
 }
 
-const SESSIONS_SQL = `
+/** The successful AssumeRole* events, in the lake's dialect (JSON reads differ between DuckDB and Athena). */
+function sessionsSql(d: Dialect): string {
+  const rp = (k: string) => d.jsonString('requestparameters', k.split('.'));
+  const re = (k: string) => d.jsonString('responseelements', k.split('.'));
+  return `
 SELECT eventname, eventtime,
   useridentity.type AS itype, useridentity.username AS iname, useridentity.accountid AS iaccount,
   useridentity.accesskeyid AS ikey, useridentity.sessioncontext.sessionissuer.arn AS iissuer,
   useridentity.invokedby AS iinvoked, useridentity.sessioncontext.sourceidentity AS isource,
-  json_extract_string(requestparameters, '$.roleArn') AS rolearn,
-  json_extract_string(requestparameters, '$.roleSessionName') AS sessionname,
-  coalesce(json_extract_string(requestparameters, '$.sourceIdentity'), json_extract_string(responseelements, '$.sourceIdentity')) AS sourceidentity,
-  json_extract_string(responseelements, '$.credentials.accessKeyId') AS akey,
-  json_extract_string(responseelements, '$.subject') AS subject
+  ${rp('roleArn')} AS rolearn,
+  ${rp('roleSessionName')} AS sessionname,
+  coalesce(${rp('sourceIdentity')}, ${re('sourceIdentity')}) AS sourceidentity,
+  ${re('credentials.accessKeyId')} AS akey,
+  ${re('subject')} AS subject
 FROM cloudtrail_logs
 WHERE eventsource = 'sts.amazonaws.com'
   AND eventname IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity')
   AND (errorcode IS NULL OR errorcode = '')
 ORDER BY eventtime`;
+}
 
 /** How much we trust a record of the session: the caller's side beats the role owner's `AWSAccount` copy. */
 const rank = (t: string | null) => (t === 'AWSAccount' ? 0 : 1);
 
-export async function loadSessions(store: Store): Promise<Map<string, RoleSession>> {
-  const rows = await store.all<SessionRow & Record<string, unknown>>(SESSIONS_SQL);
+export async function loadSessions(src: LakeSource): Promise<Map<string, RoleSession>> {
+  const lake = lakeOf(src);
+  const rows = await lake.all<SessionRow & Record<string, unknown>>(sessionsSql(lake.dialect));
   const best = new Map<string, SessionRow>();
   for (const r of rows) {
     if (!r.akey || !r.rolearn) continue;

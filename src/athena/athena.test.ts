@@ -13,6 +13,7 @@ import { AthenaEngine } from './client.js';
 import { scopeQuery } from './scope.js';
 import { startAthenaSim, type AthenaSim } from './sim.js';
 import { localExecutor } from './local.js';
+import { UsageError, VigilError } from '../util/errors.js';
 import { distinctFixtureRecords, fixtureRecords } from '../../test/helpers/records.js';
 
 const creds = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' };
@@ -86,6 +87,41 @@ describe('Athena', () => {
   it('a failing query is a one-line error', async () => {
     const engine = new AthenaEngine(cfg(), { credentials: creds, pollMs: 5 });
     await expect(engine.query('SELECT nosuchcolumn FROM cloudtrail_logs')).rejects.toThrow(/athena: .*nosuchcolumn/i);
+  });
+
+  it('sends the request shapes Athena expects and pages through GetQueryResults with NextToken', async () => {
+    const engine = new AthenaEngine({ ...cfg(), workgroup: 'sec', outputLocation: 's3://results/vigil/' }, { credentials: creds, pollMs: 5 });
+    const before = sim.requests.length;
+    const r = await engine.query(scopeQuery('SELECT eventid FROM cloudtrail_logs ORDER BY eventid', {}, engine.table));
+    const sent = sim.requests.slice(before);
+    expect(sent[0]).toEqual({
+      op: 'StartQueryExecution',
+      body: expect.objectContaining({ QueryString: expect.stringContaining('"trail_db"."cloudtrail_logs"'), QueryExecutionContext: { Database: 'trail_db' }, WorkGroup: 'sec', ResultConfiguration: { OutputLocation: 's3://results/vigil/' } }),
+    });
+    const pages = sent.filter((x) => x.op === 'GetQueryResults');
+    // pageSize 7: the header row plus every event, 7 rows a page; each later page asks with the previous token.
+    expect(pages.length).toBe(Math.ceil((distinctFixtureRecords().length + 1) / 7));
+    expect(pages.slice(1).every((x) => typeof x.body.NextToken === 'string')).toBe(true);
+    expect(r.rows.map((x) => x.eventid)).toEqual(distinctFixtureRecords().map((x) => x.eventID).sort());
+  });
+
+  it('an empty result has its columns and no rows; an engine failure is a runtime error, not a usage error', async () => {
+    const engine = new AthenaEngine(cfg(), { credentials: creds, pollMs: 5 });
+    const empty = await engine.query(scopeQuery('SELECT eventid, eventtime FROM cloudtrail_logs WHERE FALSE', {}, engine.table));
+    expect(empty).toMatchObject({ columns: ['eventid', 'eventtime'], rows: [] });
+    const broken = await startAthenaSim({ execute: () => Promise.reject(Object.assign(new Error('Amazon S3 is unavailable\nretry later'), { category: 1 })), pollsBeforeDone: 1 });
+    try {
+      const e = new AthenaEngine({ ...cfg(), endpoint: broken.endpoint }, { credentials: creds, pollMs: 5 });
+      const err = (await e.query('SELECT 1').then(
+        () => undefined,
+        (x: unknown) => x,
+      )) as VigilError;
+      expect(err).toBeInstanceOf(VigilError);
+      expect(err).not.toBeInstanceOf(UsageError);
+      expect(err.message).toMatch(/^athena: query [0-9a-f-]+ failed: Amazon S3 is unavailable$/);
+    } finally {
+      await broken.close();
+    }
   });
 
   it('cancellation stops the query execution', async () => {

@@ -50,7 +50,8 @@ export function localExecutor(store: Store, table = 'cloudtrail_logs') {
  * scope), measured from the lake's manifest.
  */
 async function scannedBytes(store: Store, sql: string, database: string, table: string): Promise<number> {
-  const scope = sql.startsWith(SCOPE_MARK) ? /WHERE (.*?)\)\s*\n/s.exec(sql)?.[1] : undefined;
+  // The scope CTE scopeQuery writes: `WITH cloudtrail_logs AS (SELECT * FROM <table> WHERE <predicates>)` then `,` or a newline.
+  const scope = sql.startsWith(SCOPE_MARK) ? /^\S+ \S+ \*\/ WITH cloudtrail_logs AS \(SELECT \* FROM \S+ WHERE (.*?)\),?\n/.exec(sql)?.[1] : undefined;
   const rows = await store.all<{ b: number }>(
     `SELECT coalesce(sum(size), 0) AS b FROM lake_files WHERE key IN (
        SELECT DISTINCT sourcefile FROM "${database}"."${table}" ${scope ? `WHERE ${scope}` : ''})`,

@@ -29,6 +29,8 @@ interface Execution {
   polls: number;
   state: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
   reason?: string;
+  /** Athena's error category for FAILED: 1 system, 2 user (bad SQL), 3 other. */
+  category?: number;
   result?: SimResult;
   started: number;
 }
@@ -37,6 +39,8 @@ export interface AthenaSim {
   endpoint: string;
   /** Every request's operation name, in order (to assert on polling and pagination). */
   calls: string[];
+  /** Every request's operation and body, in order (to assert on request shapes). */
+  requests: { op: string; body: Record<string, unknown> }[];
   executions: Map<string, Execution>;
   close(): Promise<void>;
 }
@@ -44,6 +48,7 @@ export interface AthenaSim {
 export async function startAthenaSim(opts: AthenaSimOptions): Promise<AthenaSim> {
   const executions = new Map<string, Execution>();
   const calls: string[] = [];
+  const requests: { op: string; body: Record<string, unknown> }[] = [];
   const pageSize = opts.pageSize ?? 1000;
 
   const handlers: Record<string, (body: Record<string, unknown>) => Promise<unknown> | unknown> = {
@@ -54,7 +59,10 @@ export async function startAthenaSim(opts: AthenaSimOptions): Promise<AthenaSim>
       executions.set(id, ex);
       opts.execute(ex.sql, ex.database).then(
         (r) => (ex.result = r),
-        (e: Error) => (ex.reason = e.message.split('\n')[0]),
+        (e: Error & { category?: number }) => {
+          ex.reason = e.message.split('\n')[0];
+          ex.category = e.category ?? 2;
+        },
       );
       return { QueryExecutionId: id };
     },
@@ -73,7 +81,7 @@ export async function startAthenaSim(opts: AthenaSimOptions): Promise<AthenaSim>
           Status: {
             State: ex.state,
             StateChangeReason: ex.state === 'FAILED' ? ex.reason : undefined,
-            AthenaError: ex.state === 'FAILED' ? { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: ex.reason } : undefined,
+            AthenaError: ex.state === 'FAILED' ? { ErrorCategory: ex.category ?? 2, ErrorType: 1006, Retryable: false, ErrorMessage: ex.reason } : undefined,
           },
           Statistics: { DataScannedInBytes: ex.result?.scannedBytes ?? 0, EngineExecutionTimeInMillis: Date.now() - ex.started },
         },
@@ -121,7 +129,9 @@ export async function startAthenaSim(opts: AthenaSimOptions): Promise<AthenaSim>
       if (!req.headers.authorization?.startsWith('AWS4-HMAC-SHA256')) throw new SimError('UnrecognizedClientException', 'missing SigV4 signature');
       const handler = handlers[op];
       if (!handler) throw new SimError('InvalidRequestException', `operation ${op} is not simulated`);
-      send(200, await handler(JSON.parse((await readBody(req)) || '{}')));
+      const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      requests.push({ op, body });
+      send(200, await handler(body));
     } catch (e) {
       const err = e instanceof SimError ? e : new SimError('InternalServerException', (e as Error).message);
       send(err.type === 'InternalServerException' ? 500 : 400, { __type: err.type, message: err.message });
@@ -132,6 +142,7 @@ export async function startAthenaSim(opts: AthenaSimOptions): Promise<AthenaSim>
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    requests,
     executions,
     close: () => new Promise((r) => server.close(() => r())),
   };

@@ -8,7 +8,7 @@
  * - missing anywhere along the path = null. Nothing here throws on odd events.
  */
 import { RECORD_FIELDS } from '../lake/schema.js';
-import { dialect } from './dialect.js';
+import { dialect, type Dialect } from './dialect.js';
 
 interface SchemaField {
   key: string;
@@ -28,6 +28,8 @@ export interface FieldRef {
   get(rec: Record<string, unknown>): Value | Value[];
   /** SQL expression for the value (for lists: the list column and the element's field). */
   sql: string;
+  /** The same expression in another SQL dialect (differs only for paths into JSON columns). */
+  sqlIn?(d: Dialect): string;
   listField?: string;
   /** Not a field of CloudTrail records as the lake stores them: always null (in both engines). */
   unknown?: boolean;
@@ -120,6 +122,7 @@ function resolve(path: string): FieldRef {
       list: false,
       json: inner.length ? { column, path: inner } : undefined,
       sql: inner.length ? dialect.jsonString(column, inner) : dialect.jsonText(column),
+      sqlIn: (d) => (inner.length ? d.jsonString(column, inner) : d.jsonText(column)),
       get: (rec) => toText(walk(rec, all)),
     };
   }

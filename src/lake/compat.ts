@@ -14,7 +14,7 @@
  * - cardinality(array)      Trino's cardinality of arrays (DuckDB's takes only maps; maps are not supported here).
  * Known differences no macro bridges: CAST(json AS VARCHAR) keeps a JSON string's quotes (Trino unquotes it; use
  * json_extract_scalar); to_iso8601(date) returns a timestamp's text; date_parse needs a constant format; Trino's
- * `$["key"]` JSONPath is understood by json_extract_scalar and json_size, not by json_extract; Joda-style
+ * `$["key"]` JSONPath is understood by json_extract_scalar, json_extract and json_size; Joda-style
  * format_datetime/parse_datetime and try() of errors are absent.
  * The session time zone is set to UTC, as on Athena, so date_trunc and date_format see UTC days.
  */
@@ -115,6 +115,11 @@ export const COMPAT_MACROS: CompatMacro[] = [
     overloads: [[['_j', '_i'], "json_extract(_j, CASE WHEN _i < 0 THEN '$[#' || _i || ']' ELSE '$[' || _i || ']' END)"]],
     doc: 'Element i (0-based, negative from the end) of a JSON array, as JSON.',
   },
+  {
+    name: 'json_extract',
+    overloads: [[['_j', '_p'], `system.main.json_extract(_j, ${jsonPath('_p')})`]],
+    doc: 'The JSON value at a JSONPath (Trino\'s `$["key"]` understood too).',
+  },
   { name: 'json_parse', overloads: [[['_s'], 'json(_s)']], doc: 'Text to JSON.' },
   { name: 'json_format', overloads: [[['_j'], 'CAST(json(_j) AS VARCHAR)']], doc: 'JSON to text.' },
   {
@@ -208,6 +213,7 @@ export const COMPAT_MACROS: CompatMacro[] = [
     doc: 'Join array elements into text (nulls skipped, or replaced by the third argument).',
   },
   { name: 'cardinality', overloads: [[['_a'], 'len(_a)']], doc: 'Number of elements of an array.' },
+  { name: 'sequence', overloads: [[['_a', '_b'], 'generate_series(_a, _b)']], doc: 'The integers from a to b as an array.' },
   { name: 'element_at', overloads: [[['_a', '_k'], '_a[_k]']], doc: 'Element of an array (1-based, negative from the end) or value of a map key.' },
   { name: 'array_max', overloads: [[['_a'], 'list_max(_a)']], doc: 'Largest element.' },
   { name: 'array_min', overloads: [[['_a'], 'list_min(_a)']], doc: 'Smallest element.' },

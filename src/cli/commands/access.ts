@@ -5,7 +5,8 @@ import { renderTable } from '../output.js';
 import { parseTimeArg } from '../../lake/layout.js';
 import { accessReport, generatePolicy, isDenial, loadGranted, reviewPrincipal, type ActionStatus, type Granted, type ReviewRequest } from '../../access/index.js';
 import { UsageError } from '../../util/errors.js';
-import type { Store } from '../../store/store.js';
+import { AthenaLake, type LakeSource } from '../../athena/index.js';
+import { ENGINE_HELP, engineOf, reportAthenaCost, withAthena } from './athena.js';
 
 interface AccessFlags {
   user?: string;
@@ -21,6 +22,7 @@ interface AccessFlags {
   snapshot?: string;
   scp?: string[];
   json?: boolean;
+  engine?: string;
 }
 
 const MARK: Record<ActionStatus['status'], string> = { used: ' ', unused: '-', unknown: '?', 'used-not-granted': '+' };
@@ -36,13 +38,27 @@ function requestOf(o: AccessFlags): ReviewRequest {
   };
 }
 
-/** Runs a subcommand with its flags, context, the store (read-only) and the grants; closes the store after. */
-async function withAccess<F extends AccessFlags>(cmd: Command, fn: (o: F, ctx: Context, store: Store, granted: Granted) => Promise<void>): Promise<void> {
+/**
+ * Runs a subcommand with its flags, context, the lake to read and the grants. The local store (read-only) always
+ * gives the grants (snapshot, IAM details); with `--engine athena` the events come from Athena, whose cost is
+ * reported after.
+ */
+async function withAccess<F extends AccessFlags>(cmd: Command, fn: (o: F, ctx: Context, lake: LakeSource, granted: Granted) => Promise<void>): Promise<void> {
   const o = cmd.optsWithGlobals() as F;
   const ctx = contextFor(cmd);
+  const engine = engineOf(o.engine);
   const store = await ctx.openStore({ readOnly: true });
   try {
-    await fn(o, ctx, store, await loadGranted({ iamFiles: o.iam, snapshot: o.snapshot, scpFiles: o.scp }, store));
+    const granted = await loadGranted({ iamFiles: o.iam, snapshot: o.snapshot, scpFiles: o.scp }, store);
+    if (engine === 'local') return await fn(o, ctx, store, granted);
+    await withAthena(ctx, async (athena, signal) => {
+      const lake = new AthenaLake(athena, signal);
+      try {
+        await fn(o, ctx, lake, granted);
+      } finally {
+        if (lake.stats.queries) reportAthenaCost(ctx, { ...lake.stats, queryIds: lake.sent.map((q) => q.queryId) });
+      }
+    });
   } finally {
     store.close();
   }
@@ -65,11 +81,12 @@ export function registerAccess(program: Command): void {
     .option('--iam <file...>', 'saved `aws iam get-account-authorization-details` output(s), one per account')
     .option('--snapshot <dir|id>', 'snapshot (collection directory or id in the store) for IAM details, trail event selectors, credential reports; default: the latest')
     .option('--scp <file...>', 'SCP documents applying to the accounts, one file per organisation level (root first)')
+    .option('--engine <engine>', ENGINE_HELP, 'local')
     .action(async (_o: AccessFlags, cmd: Command) => {
       const flags = cmd.optsWithGlobals() as AccessFlags;
       if (flags.showUsed && flags.showUnused) throw new UsageError('access: --show-used and --show-unused exclude each other');
-      await withAccess<AccessFlags>(cmd, async (o, ctx, store, granted) => {
-        const review = await reviewPrincipal(store, granted, requestOf(o));
+      await withAccess<AccessFlags>(cmd, async (o, ctx, lake, granted) => {
+        const review = await reviewPrincipal(lake, granted, requestOf(o));
         for (const w of review.warnings) ctx.output.log(`warning: ${w}`);
         const shown = review.actions.filter((a) =>
           o.showUsed ? a.status === 'used' || a.status === 'used-not-granted' : o.showUnused ? a.status === 'unused' : true,
@@ -96,8 +113,8 @@ export function registerAccess(program: Command): void {
     .description('Write the least-privilege policy covering what the principal used (IAM grammar, split past 6,144 characters)')
     .option('--out <file>', 'write here (policy.json; more documents as policy-2.json ...) instead of stdout')
     .action(async (_o: unknown, cmd: Command) => {
-      await withAccess<AccessFlags & { out?: string }>(cmd, async (o, ctx, store, granted) => {
-        const p = await generatePolicy(store, granted, requestOf(o));
+      await withAccess<AccessFlags & { out?: string }>(cmd, async (o, ctx, lake, granted) => {
+        const p = await generatePolicy(lake, granted, requestOf(o));
         if (p.skipped.length) ctx.output.log(`warning: left out (not in the IAM action catalogue): ${p.skipped.join(', ')}`);
         if (p.scopes.size === 0) ctx.output.log('warning: no successful calls in the window: the policy grants nothing');
         if (o.out) {
@@ -115,8 +132,8 @@ export function registerAccess(program: Command): void {
     .description('Every user, group and role ranked by unused privileges; users, roles and access keys unused in the window')
     .option('--top <n>', 'rows in the ranking (default 25)', (v) => Number.parseInt(v, 10))
     .action(async (_o: unknown, cmd: Command) => {
-      await withAccess<AccessFlags & { top?: number }>(cmd, async (o, ctx, store, granted) => {
-        const r = await accessReport(store, granted, requestOf(o).window);
+      await withAccess<AccessFlags & { top?: number }>(cmd, async (o, ctx, lake, granted) => {
+        const r = await accessReport(lake, granted, requestOf(o).window);
         for (const w of r.warnings) ctx.output.log(`warning: ${w}`);
         if (ctx.output.json) {
           ctx.output.out(JSON.stringify(r));

@@ -8,7 +8,8 @@ import { parseTimeArg, type LogFilter } from '../../lake/layout.js';
 import { installCompat } from '../../lake/compat.js';
 import { listSavedQueries, renderSavedQuery } from '../../lake/queries/index.js';
 import { UsageError } from '../../util/errors.js';
-import { AthenaEngine, scopeQuery, type QueryScope } from '../../athena/index.js';
+import { scopeQuery, type QueryScope } from '../../athena/index.js';
+import { ENGINE_HELP, engineOf, reportAthenaCost, withAthena } from './athena.js';
 import type { Row } from '../../store/store.js';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -59,15 +60,14 @@ export function registerLake(program: Command): void {
     .option('--until <time>', 'for saved queries: to (default now)')
     .option('--csv', 'CSV output')
     .option('--fail-on-rows', 'exit 1 when the query returns any row (for CI and cron)')
-    .option('--engine <engine>', 'local (the DuckDB lake) or athena (the trail bucket, see `vigil athena`)', 'local')
+    .option('--engine <engine>', ENGINE_HELP, 'local')
     .action(async (sql: string | undefined, o: QueryFlags, cmd: Command) => {
       const ctx = contextFor(cmd);
       if (!sql && !o.saved) throw new UsageError('lake query: give SQL or --saved <name>');
       if (sql && o.saved) throw new UsageError('lake query: give SQL or --saved, not both');
-      if (o.engine !== 'local' && o.engine !== 'athena') throw new UsageError(`--engine: local or athena, not ${o.engine}`);
       const scope: QueryScope = o.saved ? { since: parseTimeArg(o.since ?? '30d'), until: o.until ? parseTimeArg(o.until) : new Date() } : {};
       const text = o.saved ? renderSavedQuery(o.saved, { since: scope.since!, until: scope.until! }) : sql!;
-      const { columns, rows } = o.engine === 'athena' ? await queryAthena(ctx, text, scope) : await queryLocal(ctx, text, scope);
+      const { columns, rows } = engineOf(o.engine) === 'athena' ? await queryAthena(ctx, text, scope) : await queryLocal(ctx, text, scope);
       printRows(ctx, columns, rows, !!o.csv);
       if (o.failOnRows && rows.length > 0) process.exitCode = 1;
     });
@@ -154,17 +154,11 @@ async function queryLocal(ctx: Context, text: string, scope: QueryScope) {
 }
 
 async function queryAthena(ctx: Context, text: string, scope: QueryScope) {
-  const engine = new AthenaEngine(ctx.config.athena, { profile: ctx.config.aws.profile });
-  const ac = new AbortController();
-  const onInt = () => ac.abort();
-  process.once('SIGINT', onInt);
-  try {
-    const r = await engine.query(Object.keys(scope).length ? scopeQuery(text, scope, engine.table) : text, ac.signal);
-    ctx.output.log(`athena: query ${r.queryId} scanned ${(r.dataScannedBytes / 1e6).toFixed(1)} MB ($${r.costUSD.toFixed(4)})`);
+  return withAthena(ctx, async (engine, signal) => {
+    const r = await engine.query(Object.keys(scope).length ? scopeQuery(text, scope, engine.table) : text, signal);
+    reportAthenaCost(ctx, { queries: 1, dataScannedBytes: r.dataScannedBytes, costUSD: r.costUSD, queryIds: [r.queryId] });
     return r;
-  } finally {
-    process.off('SIGINT', onInt);
-  }
+  });
 }
 
 export function printRows(ctx: Context, columns: string[], rows: Row[], csv: boolean): void {

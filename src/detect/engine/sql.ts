@@ -3,7 +3,7 @@
  * Each leaf is COALESCE(..., FALSE) so NULLs (missing fields) give the same two-valued logic as the JS engine.
  */
 import { sqlString } from '../../store/store.js';
-import { dialect } from '../dialect.js';
+import { duckdb, type Dialect } from '../dialect.js';
 import { field, type FieldRef } from '../fields.js';
 import { ANY, type GlobToken, type Pred } from '../ir.js';
 
@@ -36,13 +36,19 @@ export interface Columns {
   lower(ref: FieldRef): string;
 }
 
-export const INLINE: Columns = { value: (ref) => ref.sql, lower: (ref) => `lower(${ref.sql})` };
+/** A field's SQL in dialect `d`. */
+export const sqlOf = (ref: FieldRef, d: Dialect): string => (ref.sqlIn ? ref.sqlIn(d) : ref.sql);
+
+/** Columns read inline, in dialect `d`. */
+export const inline = (d: Dialect): Columns => ({ value: (ref) => sqlOf(ref, d), lower: (ref) => `lower(${sqlOf(ref, d)})` });
+
+export const INLINE: Columns = inline(duckdb);
 
 /** A leaf on a field: applied to the value, or to any element for list fields. */
-function onValue(ref: FieldRef, test: (v: string) => string, cols: Columns, lowered = false): string {
+function onValue(ref: FieldRef, test: (v: string) => string, cols: Columns, d: Dialect, lowered = false): string {
   if (!ref.list) return `COALESCE(${test(lowered ? cols.lower(ref) : cols.value(ref))}, FALSE)`;
   const el = `v.${ref.listField}`;
-  return `COALESCE(${dialect.anyMatch(ref.sql, 'v', test(lowered ? `lower(${el})` : el))}, FALSE)`;
+  return `COALESCE(${d.anyMatch(ref.sql, 'v', test(lowered ? `lower(${el})` : el))}, FALSE)`;
 }
 
 function flagsPrefix(flags: string): string {
@@ -52,8 +58,9 @@ function flagsPrefix(flags: string): string {
 
 const num = (n: number) => (Number.isInteger(n) ? `${n}` : `${n}`);
 
-export function compileSql(p: Pred, cols: Columns = INLINE): string {
-  const rec = (x: Pred) => compileSql(x, cols);
+/** `cols` must read fields in dialect `d` (the default pair is the local lake's). */
+export function compileSql(p: Pred, cols: Columns = INLINE, d: Dialect = duckdb): string {
+  const rec = (x: Pred) => compileSql(x, cols, d);
   switch (p.k) {
     case 'const':
       return p.value ? 'TRUE' : 'FALSE';
@@ -65,18 +72,18 @@ export function compileSql(p: Pred, cols: Columns = INLINE): string {
       return `(NOT ${rec(p.item)})`;
     case 'glob': {
       const tokens = p.cased ? p.tokens : p.tokens.map((t) => (typeof t === 'string' ? t.toLowerCase() : t));
-      return onValue(field(p.field), (v) => globSql(v, tokens), cols, !p.cased);
+      return onValue(field(p.field), (v) => globSql(v, tokens), cols, d, !p.cased);
     }
     case 're':
-      return onValue(field(p.field), (v) => dialect.regexp(v, flagsPrefix(p.flags) + p.source), cols);
+      return onValue(field(p.field), (v) => d.regexp(v, flagsPrefix(p.flags) + p.source), cols, d);
     case 'cmp': {
       const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[p.op];
-      return onValue(field(p.field), (v) => `TRY_CAST(${v} AS DOUBLE) ${op} ${num(p.value)}`, cols);
+      return onValue(field(p.field), (v) => `TRY_CAST(${v} AS DOUBLE) ${op} ${num(p.value)}`, cols, d);
     }
     case 'null': {
       const ref = field(p.field);
       if (!ref.list) return `(${cols.value(ref)} IS NULL)`;
-      return `(NOT ${onValue(ref, (v) => `${v} IS NOT NULL`, cols)})`;
+      return `(NOT ${onValue(ref, (v) => `${v} IS NOT NULL`, cols, d)})`;
     }
     case 'fieldref': {
       const a = field(p.field);
