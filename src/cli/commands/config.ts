@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { configJsonSchema, configLeaves, envName } from '../../config/load.js';
 import { contextFor } from '../context.js';
+import { maskSinkSecrets } from '../../watch/sinks/config.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('Show the configuration and its schema');
@@ -16,7 +17,9 @@ export function registerConfig(program: Command): void {
     .description('Print the configuration in effect (file, VIGIL_* environment and flags merged)')
     .action((_opts, cmd: Command) => {
       const ctx = contextFor(cmd);
-      ctx.output.out(ctx.output.json ? JSON.stringify(ctx.config, null, 2) : stringify(ctx.config));
+      // Sinks may hold webhook URLs and tokens literally: never printed.
+      const shown = { ...ctx.config, sinks: maskSinkSecrets(ctx.config.sinks) };
+      ctx.output.out(ctx.output.json ? JSON.stringify(shown, null, 2) : stringify(shown));
     });
   config
     .command('env')
