@@ -15,7 +15,7 @@
  * Known differences no macro bridges: CAST(json AS VARCHAR) keeps a JSON string's quotes (Trino unquotes it; use
  * json_extract_scalar); to_iso8601(date) returns a timestamp's text; date_parse needs a constant format; Trino's
  * `$["key"]` JSONPath is understood by json_extract_scalar, json_extract and json_size; Joda-style
- * format_datetime/parse_datetime and try() of errors are absent.
+ * format_datetime/parse_datetime are absent. try(expr) exists in both (DuckDB 1.5 has it built in).
  * The session time zone is set to UTC, as on Athena, so date_trunc and date_format see UTC days.
  */
 import type { Store } from '../store/store.js';
