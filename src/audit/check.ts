@@ -48,6 +48,13 @@ export interface CheckResult {
   details?: Record<string, unknown>;
 }
 
+/** Hands one result to the audit as soon as a check decides it (so millions of results are never held at once). */
+export type Emit = (result: CheckResult) => void;
+
 export interface Check extends CheckMeta {
-  run(snapshot: SnapshotReader): CheckResult[];
+  /**
+   * The check's results. With `emit`, a check may hand results to it instead (then they are not in the returned
+   * list): the engine passes one so results die young instead of piling up per check.
+   */
+  run(snapshot: SnapshotReader, emit?: Emit): CheckResult[];
 }

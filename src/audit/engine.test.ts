@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runAudit, selectChecks } from './engine.js';
+import { forEachCheck, runAudit, selectChecks } from './engine.js';
 import { thingCheck, thingsSnapshot } from './testing.js';
 import type { Check } from './check.js';
 import { UsageError } from '../util/errors.js';
@@ -31,6 +31,20 @@ describe('runAudit', () => {
     ]);
     expect(unknown[0]!.reason).toContain('kaboom');
     expect(run.results.some((r) => r.check === 'thing_good' && r.status === 'fail')).toBe(true);
+  });
+
+  it('drops what a check emitted before it threw, and blames the sink, not the check, for the sink\'s errors', async () => {
+    const result = { resource: 'arn:aws:test:us-east-1:111111111111:thing/z', account: '111111111111', region: 'us-east-1', status: 'pass' as const, reason: 'fine' };
+    const half: Check = { ...thingCheck('half_check'), run: (_s, emit) => { emit?.({ ...result }); throw new Error('then broke'); } };
+    const run = await runAudit(snap, { checks: [thingCheck('thing_good'), half] });
+    expect(run.results.filter((r) => r.check === 'half_check').map((r) => r.status)).toEqual(['unknown', 'unknown']);
+    expect(run.results.filter((r) => r.check === 'thing_good').length).toBe(2);
+
+    const streaming: Check = { ...thingCheck('emit_check'), run: (_s, emit) => { emit?.({ ...result }); return []; } };
+    const sink = { begin: () => {}, discard: () => {}, add: () => { throw new Error('sink broke'); } };
+    expect(() => forEachCheck(snap, [streaming], sink)).toThrow('sink broke');
+    const swallowing: Check = { ...thingCheck('quiet_check'), run: (_s, emit) => { try { emit?.({ ...result }); } catch { /* a check that hides errors */ } return []; } };
+    expect(() => forEachCheck(snap, [swallowing], sink)).toThrow('sink broke');
   });
 
   it('never lets a malformed status pass', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerSchema, sqlString, type Store } from '../store/store.js';
 import type { Check, CheckMeta, CheckStatus, Severity } from './check.js';
-import { checkMeta, forEachCheck, type AuditResult, type AuditRun } from './engine.js';
+import { checkMeta, forEachCheck, type AuditResult, type AuditRun, type ResultSink } from './engine.js';
 import type { SnapshotReader } from '../snapshot/types.js';
 import { Mutelist, type Exception } from './exceptions.js';
 import type { AuditInfo, AuditReport, Finding, FindingChange, Lifecycle, MuteInfo } from './types.js';
@@ -57,6 +57,11 @@ export function nextLifecycle(prev: Pick<PriorFinding, 'state' | 'everBad'> | un
   return prev.everBad ? { state: 'reopened', change: 'reopened' } : { state: 'new', change: 'new' };
 }
 
+function replaceMap<K, V>(target: Map<K, V>, from: Map<K, V>): void {
+  target.clear();
+  for (const [k, v] of from) target.set(k, v);
+}
+
 const muteInfo = (e: Exception): MuteInfo => ({ exception: e.index, reason: e.reason, owner: e.owner, ...(e.expires ? { expires: e.expires } : {}) });
 
 export interface BuildOptions {
@@ -72,10 +77,10 @@ export interface BuildOptions {
 
 /**
  * Folds check results into this audit's findings, given what earlier audits left (pure: no store). Results are
- * added check by check; `finish` then settles findings no longer reported (gone, or carried where the check
- * could not look).
+ * added one by one as the engine streams them (a ResultSink), or a whole list at once (`addAll`); `finish` then
+ * settles findings no longer reported (gone, or carried where the check could not look).
  */
-export class FindingsBuilder {
+export class FindingsBuilder implements ResultSink {
   readonly findings: Finding[] = [];
   /** Per finding: has it ever been not passing? Only those are remembered for the next audit. */
   readonly everBad = new Map<string, boolean>();
@@ -85,6 +90,7 @@ export class FindingsBuilder {
   /** Passing results counted but not listed (keepPasses: false), per account. */
   readonly unlisted = new Map<string, number>();
   private readonly keepPasses: boolean;
+  private readonly muting: boolean;
   /** `check\0account` where a check could not look (an unknown result): earlier findings there are not "gone". */
   private readonly blind = new Set<string>();
 
@@ -97,6 +103,7 @@ export class FindingsBuilder {
     this.meta = new Map(checks.map((c) => [c.id, c]));
     this.mutelist = new Mutelist(opts.exceptions ?? [], opts.now);
     this.keepPasses = opts.keepPasses ?? true;
+    this.muting = !!opts.exceptions?.length;
     // Earlier findings by check, then resource: a result needs no hash (nor a joined key) unless it is listed.
     for (const p of prior.values()) {
       let m = this.priorByCheck.get(p.check);
@@ -113,55 +120,80 @@ export class FindingsBuilder {
     return s;
   }
 
-  add(results: AuditResult[]): void {
-    const muting = !!this.opts.exceptions?.length;
-    for (const r of results) {
-      const bad = r.status !== 'pass';
-      const prev = this.priorByCheck.get(r.check)?.get(r.resource);
-      if (!bad && !prev && !this.keepPasses) {
-        this.unlisted.set(r.account, (this.unlisted.get(r.account) ?? 0) + 1);
-        continue;
-      }
-      const seen = this.seenOf(r.check);
-      if (seen.has(r.resource)) continue; // a check reporting one resource twice: the first result stands
-      seen.add(r.resource);
-      const id = prev?.id ?? findingId(r.check, r.resource);
-      if (r.status === 'unknown') this.blind.add(`${r.check}\0${r.account}`);
-      const { state, change } = nextLifecycle(prev, r.status);
-      const m = this.meta.get(r.check)!;
-      const f: Finding = {
-        id,
-        check: r.check,
-        title: m.title,
-        severity: m.severity,
-        service: m.service,
-        resourceType: m.resourceType,
-        resource: r.resource,
-        resourceName: r.resourceName,
-        account: r.account,
-        region: r.region,
-        result: r.status,
-        status: state,
-        lifecycle: state,
-        reason: r.reason,
-        firstSeen: prev?.firstSeen ?? this.time,
-        lastSeen: this.time,
-        tags: r.tags,
-        change,
-      };
-      if (bad && muting) {
-        const hit = this.mutelist.match({ check: r.check, account: r.account, region: r.region, resource: r.resource, resourceName: r.resourceName, tags: r.tags });
-        if (hit?.expired) {
-          f.exceptionExpired = muteInfo(hit.exception);
-          this.expiredHits.set(hit.exception.index, (this.expiredHits.get(hit.exception.index) ?? 0) + 1);
-        } else if (hit) {
-          f.muted = muteInfo(hit.exception);
-          f.status = 'muted';
-        }
-      }
-      if (bad || prev) this.everBad.set(id, bad || prev!.everBad);
-      this.findings.push(f);
+  /** Folds a whole list of results (each result's check must be among the builder's checks). */
+  addAll(results: AuditResult[]): void {
+    for (const r of results) this.add(r);
+  }
+
+  /** Where the running check's additions start, so a check that throws can be undone (see `discard`). */
+  private mark?: { check: string; findings: number; unlisted: Map<string, number>; expiredHits: Map<number, number> };
+
+  begin(check: Pick<CheckMeta, 'id'>): void {
+    // Copies of two maps of at most one entry per account / exception: cheap next to the check itself.
+    this.mark = { check: check.id, findings: this.findings.length, unlisted: new Map(this.unlisted), expiredHits: new Map(this.expiredHits) };
+  }
+
+  /**
+   * Undoes what `check` added since `begin`: the engine then reports it as unknown per account, exactly as if
+   * its results had been gathered first and dropped when it threw.
+   */
+  discard(check: Pick<CheckMeta, 'id'>): void {
+    const m = this.mark;
+    if (!m || m.check !== check.id) throw new Error(`discard(${check.id}) without begin(${check.id})`);
+    for (const f of this.findings.splice(m.findings)) this.everBad.delete(f.id);
+    this.seenByCheck.delete(check.id);
+    for (const key of this.blind) if (key.startsWith(`${check.id}\0`)) this.blind.delete(key);
+    replaceMap(this.unlisted, m.unlisted);
+    replaceMap(this.expiredHits, m.expiredHits);
+  }
+
+  /** Folds one result into this audit's findings. */
+  add(r: AuditResult): void {
+    const bad = r.status !== 'pass';
+    const prev = this.priorByCheck.get(r.check)?.get(r.resource);
+    if (!bad && !prev && !this.keepPasses) {
+      this.unlisted.set(r.account, (this.unlisted.get(r.account) ?? 0) + 1);
+      return;
     }
+    const seen = this.seenOf(r.check);
+    if (seen.has(r.resource)) return; // a check reporting one resource twice: the first result stands
+    seen.add(r.resource);
+    const id = prev?.id ?? findingId(r.check, r.resource);
+    if (r.status === 'unknown') this.blind.add(`${r.check}\0${r.account}`);
+    const { state, change } = nextLifecycle(prev, r.status);
+    const m = this.meta.get(r.check)!;
+    const f: Finding = {
+      id,
+      check: r.check,
+      title: m.title,
+      severity: m.severity,
+      service: m.service,
+      resourceType: m.resourceType,
+      resource: r.resource,
+      resourceName: r.resourceName,
+      account: r.account,
+      region: r.region,
+      result: r.status,
+      status: state,
+      lifecycle: state,
+      reason: r.reason,
+      firstSeen: prev?.firstSeen ?? this.time,
+      lastSeen: this.time,
+      tags: r.tags,
+      change,
+    };
+    if (bad && this.muting) {
+      const hit = this.mutelist.match({ check: r.check, account: r.account, region: r.region, resource: r.resource, resourceName: r.resourceName, tags: r.tags });
+      if (hit?.expired) {
+        f.exceptionExpired = muteInfo(hit.exception);
+        this.expiredHits.set(hit.exception.index, (this.expiredHits.get(hit.exception.index) ?? 0) + 1);
+      } else if (hit) {
+        f.muted = muteInfo(hit.exception);
+        f.status = 'muted';
+      }
+    }
+    if (bad || prev) this.everBad.set(id, bad || prev!.everBad);
+    this.findings.push(f);
   }
 
   /** Ids of findings built from the store alone (not reported this time). */
@@ -215,7 +247,7 @@ export class FindingsBuilder {
 /** This audit's findings from a whole run (see FindingsBuilder). */
 export function buildFindings(run: AuditRun, prior: Map<string, PriorFinding>, opts: BuildOptions = {}) {
   const b = new FindingsBuilder(run.checks, prior, run.snapshotTime, opts);
-  b.add(run.results);
+  b.addAll(run.results);
   return b.finish(run.accounts);
 }
 
@@ -228,21 +260,21 @@ export interface RecordOptions extends BuildOptions {
 export async function recordAudit(store: Store, run: AuditRun, opts: RecordOptions = {}): Promise<AuditReport> {
   const prior = await loadPrior(store, run.accounts, run.checks.map((c) => c.id));
   const b = new FindingsBuilder(run.checks, prior, run.snapshotTime, { exceptions: opts.exceptions, now: opts.now ?? opts.time });
-  b.add(run.results);
+  b.addAll(run.results);
   const built = b.finish(run.accounts);
   await fillNames(store, built.findings, b.fromPrior);
   return persist(store, run, built, run.errors, opts, run.timings);
 }
 
 /**
- * Runs checks over a snapshot folding each check's results into findings as it finishes (no second copy of
- * every result), then records the audit. What `vigil audit` does.
+ * Runs checks over a snapshot folding each result into findings as the check yields it (no check's results are
+ * ever held as a list), then records the audit. What `vigil audit` does.
  */
 export async function auditInto(store: Store, snapshot: SnapshotReader, checks: Check[], opts: RecordOptions = {}): Promise<AuditReport> {
   const base = { snapshotId: snapshot.id, snapshotTime: snapshot.time, accounts: snapshot.accounts().map((a) => a.id), checks: checks.map(checkMeta) };
   const prior = await loadPrior(store, base.accounts, base.checks.map((c) => c.id));
   const b = new FindingsBuilder(base.checks, prior, base.snapshotTime, { exceptions: opts.exceptions, now: opts.now ?? opts.time, keepPasses: opts.keepPasses });
-  const { errors, timings } = forEachCheck(snapshot, checks, (_c, results) => b.add(results));
+  const { errors, timings } = forEachCheck(snapshot, checks, b);
   const built = b.finish(base.accounts);
   await fillNames(store, built.findings, b.fromPrior);
   return persist(store, base, built, errors, opts, timings);

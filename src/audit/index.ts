@@ -7,7 +7,7 @@ import type { Exception } from './exceptions.js';
 import { auditInto } from './findings.js';
 import type { AuditReport } from './types.js';
 
-export { runAudit, forEachCheck, selectChecks, checkMeta, defaultChecks, type AuditRun, type AuditResult, type CheckError, type RunAuditOptions } from './engine.js';
+export { runAudit, forEachCheck, selectChecks, checkMeta, defaultChecks, type AuditRun, type AuditResult, type CheckError, type RunAuditOptions, type ResultSink } from './engine.js';
 export { loadExceptions, parseExceptions, exceptionsJsonSchema, Mutelist, ExceptionSchema, type Exception } from './exceptions.js';
 export { recordAudit, auditInto, FindingsBuilder, buildFindings, nextLifecycle, findingId, gatingFindings, SEVERITY_RANK, type PriorFinding } from './findings.js';
 export type * from './types.js';

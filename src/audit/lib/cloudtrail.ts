@@ -147,8 +147,8 @@ export function trailLogGroup(t: Trail): { name: string; region: string } | unde
 export function trailsAccountCheck(meta: CheckMeta, evaluate: (t: AccountTrails, snap: SnapshotReader, account: string) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const t = accountTrails(snap, account);
         const region = snap.regions(account)[0] ?? 'us-east-1';
@@ -164,8 +164,8 @@ export function trailsAccountCheck(meta: CheckMeta, evaluate: (t: AccountTrails,
 export function trailCheck(meta: CheckMeta, evaluate: (t: Trail, snap: SnapshotReader, account: string) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const t = accountTrails(snap, account);
         const own = t.trails.filter((x) => x.owner === account || x.owner === '');

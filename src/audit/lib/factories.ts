@@ -25,8 +25,8 @@ export function verdict(bad: boolean, failReason: string, passReason: string): V
 export function credentialCheck(meta: CheckMeta, evaluate: (row: CredentialRow, report: CredentialReport) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const rep = credentialReport(snap, account);
         if (!rep.ok) return res.unknown(accountArn(partition, account), account, rep.region, rep.reason);
@@ -47,8 +47,8 @@ export function accountCheck(
 ): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const got = typeof call === 'string' ? getGlobal(snap, account, call) : call(snap, account);
         if (!got.ok && !got.notFound) return res.unknown(accountArn(partition, account), account, got.region, got.reason);
@@ -72,8 +72,8 @@ export interface ItemSpec {
 export function itemCheck(meta: CheckMeta, spec: ItemSpec, evaluate: (item: Json, where: Where, snap: SnapshotReader) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       eachRegionalItem(snap, res, spec.call, spec.items, (item, where) => {
         record(res, evaluate(item, where, snap), spec.id(item, where), where.account, where.region, {
           resourceName: spec.name?.(item),

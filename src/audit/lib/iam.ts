@@ -186,8 +186,8 @@ export interface IamContext {
 export function iamCheck(meta: CheckMeta, fn: (d: AuthDetails, ctx: IamContext) => void): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const d = authDetails(snap, account);
         if (!d.ok) return res.unknown(accountArn(partition, account), account, d.region, d.reason);

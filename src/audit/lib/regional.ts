@@ -18,8 +18,8 @@ export interface RegionContext {
 export function regionalCheck(meta: CheckMeta, probe: string[], evaluate: (ctx: RegionContext) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachRegion(snap, (account, region) => {
         const raw = probe.map((p) => snap.call(account, region, p)).find((r) => r !== undefined);
         if (isAbsentService(raw)) return;

@@ -29,8 +29,8 @@ function bucketRegion(loc: Got, fallback: string): string {
 export function bucketCheck(meta: CheckMeta, evaluate: (b: Bucket) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const list = getGlobal(snap, account, 's3-list-buckets');
         if (!list.ok) return res.unknown(accountArn(partition, account), account, list.region, list.reason);

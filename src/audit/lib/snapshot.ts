@@ -3,7 +3,7 @@
  * find global services wherever the partition keeps them, and build results.
  */
 import type { CallResult, Partition, SnapshotReader } from '../../snapshot/types.js';
-import type { CheckResult, CheckStatus } from '../check.js';
+import type { CheckResult, CheckStatus, Emit } from '../check.js';
 
 /** Raw AWS JSON: checks read it defensively through the small accessors below. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -142,11 +142,18 @@ export function eachRegionalItem(
   });
 }
 
-/** Results of one check run, with small builders so checks read as decisions. */
+/**
+ * Results of one check run, with small builders so checks read as decisions. Given the engine's `emit`, each
+ * result goes straight to it and `list` stays empty: a check over 180k security groups then never holds 180k
+ * results (they die young instead of being promoted and swelling the heap).
+ */
 export class Results {
   readonly list: CheckResult[] = [];
+  constructor(private readonly emit?: Emit) {}
   add(status: CheckStatus, resource: string, account: string, region: string, reason: string, extra: Partial<CheckResult> = {}): void {
-    this.list.push({ resource, account, region, status, reason, ...extra });
+    const r: CheckResult = { resource, account, region, status, reason, ...extra };
+    if (this.emit) this.emit(r);
+    else this.list.push(r);
   }
   pass(resource: string, account: string, region: string, reason: string, extra?: Partial<CheckResult>): void {
     this.add('pass', resource, account, region, reason, extra);

@@ -12,8 +12,8 @@ export default defineCheck({
   remediation: { console: 'Certificates in IAM can only be deleted with the CLI or API.', cli: 'aws iam delete-server-certificate --server-certificate-name <name>' },
   references: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html'],
   compliance: { cis: cis('1.19') },
-  run(snap) {
-    const res = new Results();
+  run(snap, emit) {
+    const res = new Results(emit);
     forEachAccount(snap, (account) => {
       const got = getGlobal(snap, account, 'iam-list-server-certificates');
       if (!got.ok) return res.unknown(`${account}/iam-server-certificates`, account, got.region, got.reason);

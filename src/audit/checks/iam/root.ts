@@ -40,8 +40,8 @@ export function rootFacts(snap: SnapshotReader, account: string): RootFacts {
 export function rootCheck(meta: CheckMeta, evaluate: (f: RootFacts, snap: SnapshotReader, account: string) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const f = rootFacts(snap, account);
         record(res, evaluate(f, snap, account), accountArn(partition, account), account, f.region, { resourceName: 'root' });

@@ -81,8 +81,8 @@ export const METRIC_FILTER_CHECKS: Check[] = ROWS.map((row) =>
     },
     references: ['https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html'],
     compliance: { cis: cis(row.control), fsbp: [`CloudWatch.${row.control.split('.')[1]}`] },
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         record(res, monitoringVerdict(snap, account, termsOf(row)), accountArn(partition, account), account, snap.regions(account)[0] ?? 'us-east-1');
       });

@@ -8,8 +8,8 @@ import { accountArn, arr, forEachAccount, getGlobal, Results, type Json } from '
 function globalItemCheck(meta: CheckMeta, call: string, items: (d: Json) => Json[], id: (i: Json, partition: string) => string, name: (i: Json) => string, evaluate: (i: Json) => Verdict): Check {
   return defineCheck({
     ...meta,
-    run(snap) {
-      const res = new Results();
+    run(snap, emit) {
+      const res = new Results(emit);
       forEachAccount(snap, (account, partition) => {
         const got = getGlobal(snap, account, call);
         if (!got.ok) return got.notFound ? undefined : res.unknown(accountArn(partition, account), account, got.region, got.reason);

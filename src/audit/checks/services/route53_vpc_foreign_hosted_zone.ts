@@ -16,8 +16,8 @@ export default defineCheck({
   references: ['https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html'],
   compliance: {},
   cloudmapper: 'FOREIGN_HOSTED_ZONE',
-  run(snap) {
-    const res = new Results();
+  run(snap, emit) {
+    const res = new Results(emit);
     forEachAccount(snap, (account, partition) => {
       let seen = 0;
       for (const region of globalRegions(snap, account)) {
