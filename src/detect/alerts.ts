@@ -135,6 +135,16 @@ function finish(o: Open): Alert {
   };
 }
 
+export interface AggregatorOptions {
+  /**
+   * Called when an alert opens (its first event), with count 1: a daemon can send it at once instead of waiting
+   * for the dedup period to close. The id is the one the closed alert will have (rule + dedup key + first time).
+   */
+  onOpen?: (a: Alert) => void;
+  /** Keep closed alerts for flush() (default true); a long-running daemon turns it off to bound memory. */
+  retain?: boolean;
+}
+
 /**
  * Dedup: events of one rule arrive in time order; an event joins the open alert of its dedup key while it is
  * within the period from that alert's first event, else it starts a new alert. Alerts close when the watermark
@@ -143,7 +153,10 @@ function finish(o: Open): Alert {
 export class AlertAggregator {
   private readonly open = new Map<string, Open>();
   private readonly done: Alert[] = [];
-  constructor(private readonly onAlert?: (a: Alert) => void) {}
+  constructor(
+    private readonly onAlert?: (a: Alert) => void,
+    private readonly opts: AggregatorOptions = {},
+  ) {}
 
   add(rule: Rule, f: EventFacts): void {
     const key: Record<string, string | null> = {};
@@ -161,12 +174,13 @@ export class AlertAggregator {
     }
     o.count++;
     if (o.facts.length < MAX_EVENT_IDS) o.facts.push(f);
+    if (o.count === 1 && this.opts.onOpen) this.opts.onOpen(finish(o));
   }
 
   private close(slot: string, o: Open): void {
     this.open.delete(slot);
     const a = finish(o);
-    this.done.push(a);
+    if (this.opts.retain !== false) this.done.push(a);
     this.onAlert?.(a);
   }
 

@@ -3,7 +3,7 @@
  * read once) and are indexed by the eventName values their predicate requires, so most rules are never
  * evaluated for most events.
  */
-import { AlertAggregator, factsOf, type Alert, type EventFacts } from './alerts.js';
+import { AlertAggregator, factsOf, type AggregatorOptions, type Alert, type EventFacts } from './alerts.js';
 import { compileJs, EventView, FieldSlots, type Matcher } from './engine/js.js';
 import { requiredEventNames } from './ir.js';
 import type { Member, Pack } from './pack.js';
@@ -37,8 +37,10 @@ export class LiveEngine {
   constructor(
     readonly pack: Pack,
     onAlert?: (a: Alert) => void,
+    /** onOpen: emit alerts as they open (daemons); retain: false to keep no closed alerts in memory. */
+    opts: AggregatorOptions = {},
   ) {
-    this.alerts = new AlertAggregator(onAlert);
+    this.alerts = new AlertAggregator(onAlert, opts);
     const targets = new Map<string, Target>();
     for (const m of pack.members) targets.set(m.key, { member: m, match: compileJs(m.pred, this.slots), windows: [] });
     for (const u of pack.eventUnits) targets.get(u.member.key)!.event = true;
