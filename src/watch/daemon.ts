@@ -111,7 +111,7 @@ export class Daemon {
       this.health = await startHealthServer(port, () => this.view());
       log(`health: http://127.0.0.1:${this.health.port}/healthz and /metrics`);
     }
-    this.outbox = await deps.openOutbox(store, config);
+    this.outbox = await deps.openOutbox(store, config, this.o.log);
     // Enforcement runs on the pipeline's queue lane, beside the main connection: a connection of its own.
     this.enforceStore = deps.openEnforcer ? await store.connection() : undefined;
     const enforcer = deps.openEnforcer && this.enforceStore ? await deps.openEnforcer(this.enforceStore, config) : undefined;

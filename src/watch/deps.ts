@@ -42,7 +42,8 @@ export interface OutboxPort {
 }
 
 export interface EnforcerPort {
-  handle(alert: Alert, records: Record<string, unknown>[]): Promise<unknown>;
+  /** Notices (kind `enforcement`) of what it did or would do, for the outbox. */
+  handle(alert: Alert, records: Record<string, unknown>[]): Promise<Notice[]>;
 }
 
 export interface HistoryPort {
@@ -58,7 +59,7 @@ export interface SourcesPort {
 
 export interface WatchDeps {
   sources: SourcesPort;
-  openOutbox(store: Store, config: Config): Promise<OutboxPort>;
+  openOutbox(store: Store, config: Config, log?: (line: string) => void): Promise<OutboxPort>;
   openEnforcer?(store: Store, config: Config): Promise<EnforcerPort>;
   history?: HistoryPort;
 }
@@ -92,7 +93,7 @@ export async function loadWatchDeps(): Promise<WatchDeps> {
   const outbox = (await load(OUTBOX, 'the outbox', true))!;
   const enforce = await load(ENFORCE, 'enforcement', false);
   const history = await load(HISTORY, 'resource history', false);
-  const Outbox = outbox.Outbox as { open(store: Store, config: Config): Promise<OutboxPort> } | undefined;
+  const Outbox = outbox.Outbox as { open(store: Store, config: Config, opts?: { log?: (line: string) => void }): Promise<OutboxPort> } | undefined;
   if (!Outbox?.open) throw new VigilError(`watch: ${OUTBOX} does not export Outbox.open()`, ExitCode.runtime);
   const Enforcer = enforce?.Enforcer as { create(store: Store, config: Config): EnforcerPort | Promise<EnforcerPort> } | undefined;
   return {
@@ -100,7 +101,7 @@ export async function loadWatchDeps(): Promise<WatchDeps> {
       createSource: fn(sources, 'createSource', SOURCES),
       parseSourceArg: fn(sources, 'parseSourceArg', SOURCES),
     },
-    openOutbox: (store, config) => Outbox.open(store, config),
+    openOutbox: (store, config, log) => Outbox.open(store, config, { log }),
     openEnforcer: Enforcer?.create ? async (store, config) => Enforcer.create(store, config) : undefined,
     history:
       history && typeof history.recordChanges === 'function' && typeof history.detectWithHistory === 'function'

@@ -99,6 +99,7 @@ export class Outbox {
   private loop?: Promise<void>;
   private stopping = false;
   private wake?: () => void;
+  private again = false;
 
   private constructor(
     /** The delivery connection (never the caller's). */
@@ -151,6 +152,8 @@ export class Outbox {
        ON CONFLICT DO NOTHING`,
       { now: BigInt(now), rows: JSON.stringify(rows) },
     );
+    // A pass in progress has already read its rows: make the loop run another at once rather than sleep.
+    this.again = true;
     this.wake?.();
     return added;
   }
@@ -282,6 +285,7 @@ export class Outbox {
     this.stopping = false;
     this.loop = (async () => {
       while (!this.stopping) {
+        this.again = false;
         try {
           const r = await this.deliverDue();
           if (r.deferred > 0 && r.delivered + r.failed > 0) continue;
@@ -289,6 +293,7 @@ export class Outbox {
           this.log(`outbox: delivery pass failed: ${redactUrls(oneLine(e))}`);
         }
         if (this.stopping) break;
+        if (this.again) continue;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, pollMs);
           this.wake = () => {

@@ -151,6 +151,26 @@ describe('watch pipeline', () => {
     await p.close();
   });
 
+  it('queues what enforcement did (or would do) beside the alert that triggered it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-pipe-'));
+    const { store, lake } = await open();
+    const outbox = new FakeOutbox();
+    const handled: string[] = [];
+    const enforcer = {
+      handle: async (a: Alert, records: Record<string, unknown>[]): Promise<Notice[]> => {
+        handled.push(`${a.rule.id}:${records.length}`);
+        return [{ id: `enforcement:${a.id}`, kind: 'enforcement', title: 'dry run: start-logging', severity: a.severity, source: 'start-logging', account: a.account, region: a.region, tags: [], time: a.firstSeen, summary: 'would start logging', body: {} }];
+      },
+    };
+    const p = new Pipeline({ store, lake, config: config(), pack, outbox, enforcer, metrics: new WatchMetrics(), log: () => undefined });
+    await p.start();
+    await p.handle([fileItem('a.json', [quiet(1), stop(2)])]);
+    await p.commit();
+    expect(handled).toEqual(['aws-cloudtrail-stop-logging:1']);
+    expect([...outbox.ids].sort()).toEqual([expect.stringMatching(/^alert:/), expect.stringMatching(/^enforcement:/)]);
+    await p.close();
+  });
+
   it('commits when the batch is full or the oldest item has waited maxWaitMs', async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-pipe-'));
     const { store, lake } = await open();

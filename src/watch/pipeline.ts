@@ -311,10 +311,12 @@ export class Pipeline {
     for (const a of alerts) {
       const ids = new Set(a.eventIds);
       try {
-        await this.o.enforcer.handle(
+        const notices = await this.o.enforcer.handle(
           a,
           records.filter((r) => ids.has(String(r.eventID))),
         );
+        // People hear about every action taken (or, in dry run, planned).
+        if (notices.length) await this.o.outbox.enqueue(notices);
       } catch (e) {
         this.o.metrics.fail('enforcement');
         this.o.log(`${item.id}: enforcement for ${a.rule.id}: ${oneLine(e)}`);
