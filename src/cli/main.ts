@@ -15,6 +15,7 @@ import { registerWatch } from './commands/watch.js';
 import { registerHistory } from './commands/history.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerOutbox } from './commands/outbox.js';
+import { registerEnforce } from './commands/enforce.js';
 
 /** Builds the CLI: a thin shell over the library; each capability registers its own commands. */
 export function buildProgram(): Command {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerHistory(program);
   registerDeploy(program);
   registerOutbox(program);
+  registerEnforce(program);
   return program;
 }
 
