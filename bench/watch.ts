@@ -8,9 +8,6 @@
  * --rate <events/s> paces the feed (files "arrive" on a clock; a daemon that falls behind shows it in latency);
  * 0 hands files out as fast as the daemon takes them (its throughput). Ends with ONE line of JSON.
  */
-import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeVolumeArchive } from '../src/synth/volume.js';
@@ -19,6 +16,7 @@ import { ConfigSchema, type Config } from '../src/config/schema.js';
 import { ingest } from '../src/lake/run.js';
 import { buildPack, loadRules } from '../src/detect/index.js';
 import { Daemon, loadWatchDeps, type Source, type SourceItem, type SourceStats, type WatchDeps } from '../src/watch/index.js';
+import { startSignedReceiver } from '../src/watch/sinks/testing.js';
 import { arg, finalLine, round, timed } from './lib.js';
 
 const events = arg('events', 1_000_000);
@@ -85,31 +83,11 @@ class Feed implements Source {
 async function startReceiver() {
   const firstAt = new Map<string, number>();
   let deliveries = 0;
-  let badSignatures = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const ts = String(req.headers['x-vigil-timestamp'] ?? '');
-      const want = 'sha256=' + createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex');
-      if (req.headers['x-vigil-signature'] !== want) {
-        badSignatures++;
-        res.writeHead(401).end();
-        return;
-      }
-      deliveries++;
-      const id = (JSON.parse(body) as { id: string }).id;
-      if (!firstAt.has(id)) firstAt.set(id, Date.now());
-      res.writeHead(204).end();
-    });
+  const server = await startSignedReceiver(SECRET, (n) => {
+    deliveries++;
+    if (!firstAt.has(n.id)) firstAt.set(n.id, Date.now());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    firstAt,
-    stats: () => ({ deliveries, badSignatures }),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+  return { url: server.url, firstAt, stats: () => ({ deliveries, badSignatures: server.badSignatures() }), close: server.close };
 }
 
 const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);

@@ -9,9 +9,6 @@
  * expected alerts come from an in-process reference run of the same pipeline over the same files in the same
  * order, without a crash.
  */
-import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -28,6 +25,7 @@ import { Store } from '../src/store/store.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import { buildPack, loadRules } from '../src/detect/index.js';
 import { Pipeline, WatchMetrics, loadWatchDeps, type Notice, type SourceItem } from '../src/watch/index.js';
+import { startSignedReceiver } from '../src/watch/sinks/testing.js';
 import { startS3rver } from './helpers/s3rver.js';
 import { startVigil } from './helpers/cli.js';
 
@@ -45,28 +43,21 @@ let events = 0;
 
 /** Collects every delivery (notice id), checking the signature; a 401 for a bad one. */
 async function startReceiver() {
-  const r = { url: '', deliveries: [] as string[], bodies: new Map<string, Notice>(), badSignatures: 0, close: async () => undefined };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const ts = String(req.headers['x-vigil-timestamp'] ?? '');
-      const want = 'sha256=' + createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex');
-      if (req.headers['x-vigil-signature'] !== want) {
-        r.badSignatures++;
-        res.writeHead(401).end();
-        return;
-      }
-      const n = JSON.parse(body) as Notice;
-      r.deliveries.push(n.id);
-      r.bodies.set(n.id, n);
-      res.writeHead(204).end();
-    });
+  const deliveries: string[] = [];
+  const bodies = new Map<string, Notice>();
+  const server = await startSignedReceiver(SECRET, (n) => {
+    deliveries.push(n.id);
+    bodies.set(n.id, n as unknown as Notice);
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  r.close = () => new Promise<undefined>((ok) => server.close(() => ok(undefined)));
-  return r;
+  return {
+    url: server.url,
+    deliveries,
+    bodies,
+    get badSignatures() {
+      return server.badSignatures();
+    },
+    close: server.close,
+  };
 }
 
 /** The timestamp in a delivery file's name (…_20260105T0135Z_…): the order CloudTrail would deliver them. */

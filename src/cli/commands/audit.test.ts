@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../main.js';
+import { captureOutput } from '../../../test/helpers/capture.js';
 
 const DEMO = fileURLToPath(new URL('../../../test/fixtures/cloudmapper-demo', import.meta.url));
-let out: string[];
-let err: string[];
+const { out, err } = captureOutput();
 let dir: string;
 let db: string;
 
@@ -17,17 +17,6 @@ beforeAll(() => {
   db = join(dir, 'v.duckdb');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
 
 const vigil = (...args: string[]) => {
   process.exitCode = undefined;
@@ -53,14 +42,14 @@ describe('vigil audit', () => {
     expect(first.changes.new).toBeGreaterThan(0);
     for (const f of first.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['check', 'resource', 'account', 'region', 'result', 'status', 'severity', 'title', 'reason']));
 
-    out = [];
+    out.length = 0;
     expect(await vigil('audit', '--json')).toBe(0);
     const second = json();
     expect(second.audit.previous).toBeDefined();
     expect(second.changes).toEqual({ new: 0, reopened: 0, resolved: 0 });
     expect(second.findings.find((f) => f.id === trust!.id)).toMatchObject({ status: 'open', firstSeen: trust!.firstSeen });
 
-    out = [];
+    out.length = 0;
     expect(await vigil('audit')).toBe(0);
     expect(out.join('')).toContain('nothing changed since the previous audit');
   }, 60_000);
@@ -70,7 +59,7 @@ describe('vigil audit', () => {
     expect(err.join('')).toContain('--fail-on critical');
     const file = join(dir, 'exceptions.yaml');
     writeFileSync(file, `- checks: iam_role_trust_public\n  resource: role/bad_role$\n  reason: demo role\n  owner: alice\n`);
-    out = [];
+    out.length = 0;
     expect(await vigil('audit', '--only', 'iam_role_trust_*', '--fail-on', 'critical', '--exceptions', file, '--json')).toBe(0);
     expect(json().findings.find((f) => f.resource.endsWith(':role/bad_role'))).toMatchObject({ status: 'muted', result: 'fail' });
     expect(await vigil('audit', '--fail-on', 'severe')).toBe(2);
@@ -84,14 +73,14 @@ describe('vigil audit', () => {
     expect(await vigil('audit', '--output', html)).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<script type="application/json" id="vigil-data">');
     for (const format of ['ocsf', 'asff']) {
-      out = [];
+      out.length = 0;
       expect(await vigil('audit', '--only', 'iam_*', '--format', format)).toBe(0);
       expect(JSON.parse(out.join('')).length).toBeGreaterThan(0);
     }
-    out = [];
+    out.length = 0;
     expect(await vigil('audit', '--only', 'iam_*', '--format', 'csv')).toBe(0);
     expect(out.join('').split('\r\n')[0]).toMatch(/^id,check,/);
-    out = [];
+    out.length = 0;
     expect(await vigil('audit', '--format', 'md', '--all')).toBe(0);
     expect(out.join('')).toContain('# vigil audit');
     expect(await vigil('audit', '--format', 'pdf')).toBe(2);

@@ -2,16 +2,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { run } from '../main.js';
+import { captureOutput } from '../../../test/helpers/capture.js';
 import { loadConfig } from '../../config/load.js';
 import { Store } from '../../store/store.js';
 import { Outbox } from '../../watch/outbox.js';
 import { noticeFromFinding } from '../../watch/notice.js';
 import { startReceiver } from '../../watch/sinks/testing.js';
 
-let out: string[];
+const { out } = captureOutput();
 let dir: string;
 let db: string;
 let cfg: string;
@@ -30,20 +31,10 @@ afterAll(async () => {
   await rx.close();
   rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  out = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
 
 const vigil = (...args: string[]) => {
   process.exitCode = undefined;
-  out = [];
+  out.length = 0;
   return run(['--db', db, '--config', cfg, ...args]);
 };
 

@@ -4,6 +4,7 @@
  * through the simulated AWS's parser and serializers, so the real SDK clients drive it (SNS Publish, Secrets
  * Manager, and the write calls enforcement makes, which the scenario-based simulator does not model).
  */
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parseCall, serializeError, serializeOutput, SimError } from '../../aws/sim/protocols.js';
@@ -130,4 +131,36 @@ export function fakeAwsEnv(): void {
   process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret-key-for-local-servers';
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
+}
+
+/**
+ * A webhook receiver as a customer would write one: checks vigil's signature (`X-Vigil-Signature`, HMAC-SHA256 of
+ * "<timestamp>.<body>"), answers 401 to a bad one and 204 otherwise, handing each good delivery's notice on.
+ */
+export async function startSignedReceiver(
+  secret: string,
+  onNotice: (n: { id: string } & Record<string, unknown>) => void,
+): Promise<{ url: string; badSignatures(): number; close(): Promise<void> }> {
+  let bad = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const ts = String(req.headers['x-vigil-timestamp'] ?? '');
+      const want = 'sha256=' + createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex');
+      if (req.headers['x-vigil-signature'] !== want) {
+        bad++;
+        res.writeHead(401).end();
+        return;
+      }
+      onNotice(JSON.parse(body) as { id: string } & Record<string, unknown>);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    badSignatures: () => bad,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
 }
