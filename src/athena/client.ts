@@ -3,15 +3,8 @@
  * pagination, StopQueryExecution when cancelled; reports data scanned and its cost. Rows come back in the local
  * engine's shapes (numbers as numbers, booleans as booleans), so every output works unchanged.
  */
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-  type ColumnInfo,
-} from '@aws-sdk/client-athena';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AthenaClient, ColumnInfo } from '@aws-sdk/client-athena';
+import { createRequire } from 'node:module';
 import type { Row } from '../store/store.js';
 import { VigilError, ExitCode, UsageError } from '../util/errors.js';
 import type { AthenaConfig } from './ddl.js';
@@ -33,6 +26,10 @@ export interface AthenaOptions {
   maxPollMs?: number;
 }
 
+// Loaded when an engine is made, not when a command that merely offers --engine athena starts.
+const requireSdk = createRequire(import.meta.url);
+const sdk = () => requireSdk('@aws-sdk/client-athena') as typeof import('@aws-sdk/client-athena');
+
 export class AthenaEngine {
   private readonly client: AthenaClient;
 
@@ -40,7 +37,8 @@ export class AthenaEngine {
     private readonly cfg: AthenaConfig,
     private readonly opts: AthenaOptions = {},
   ) {
-    this.client = new AthenaClient({
+    const { fromNodeProviderChain } = requireSdk('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
+    this.client = new (sdk().AthenaClient)({
       region: cfg.region ?? process.env.AWS_REGION ?? 'us-east-1',
       endpoint: cfg.endpoint,
       credentials: opts.credentials ?? fromNodeProviderChain({ profile: opts.profile }),
@@ -55,7 +53,7 @@ export class AthenaEngine {
 
   async query(sql: string, signal?: AbortSignal): Promise<AthenaResult> {
     const started = await this.client.send(
-      new StartQueryExecutionCommand({
+      new (sdk().StartQueryExecutionCommand)({
         QueryString: sql,
         QueryExecutionContext: { Database: this.cfg.database },
         WorkGroup: this.cfg.workgroup,
@@ -63,7 +61,7 @@ export class AthenaEngine {
       }),
     );
     const id = started.QueryExecutionId!;
-    const onAbort = () => void this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+    const onAbort = () => void this.client.send(new (sdk().StopQueryExecutionCommand)({ QueryExecutionId: id })).catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const exec = await this.wait(id, signal);
@@ -87,10 +85,10 @@ export class AthenaEngine {
     let delay = this.opts.pollMs ?? 250;
     for (;;) {
       if (signal?.aborted) {
-        await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+        await this.client.send(new (sdk().StopQueryExecutionCommand)({ QueryExecutionId: id }));
         throw new VigilError(`athena: query ${id} cancelled`, ExitCode.runtime);
       }
-      const r = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+      const r = await this.client.send(new (sdk().GetQueryExecutionCommand)({ QueryExecutionId: id }));
       const status = r.QueryExecution?.Status;
       switch (status?.State) {
         case 'SUCCEEDED':
@@ -116,7 +114,7 @@ export class AthenaEngine {
     const rows: Row[] = [];
     let first = true;
     do {
-      const page = await this.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 }));
+      const page = await this.client.send(new (sdk().GetQueryResultsCommand)({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 }));
       info = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? info;
       let data = page.ResultSet?.Rows ?? [];
       // For SELECT, the first row of the first page repeats the column names.

@@ -1,10 +1,9 @@
 /** `vigil lake ingest`: from sources (local, s3://, stdin) to the lake, batch by batch. */
 import type { Store } from '../store/store.js';
 import type { Config } from '../config/schema.js';
-import { Ingestor, batchesOf, pendingFiles, type IngestProgress, type IngestResult } from './ingest.js';
+import { Ingestor, batchesOf, debugLaps, pendingFiles, type IngestProgress, type IngestResult } from './ingest.js';
 import { listLocal, stdinToFile, type LogFile } from './sources.js';
 import type { LogFilter } from './layout.js';
-import { listS3Logs, downloadS3Objects } from './s3.js';
 
 export interface IngestRequest {
   sources: string[];
@@ -26,6 +25,7 @@ export interface IngestSummary extends IngestResult {
 }
 
 export async function ingest(store: Store, req: IngestRequest): Promise<IngestSummary> {
+  const lap = debugLaps();
   const filter = req.filter ?? {};
   const ingestor = new Ingestor(store, { filter, retryErrors: req.retryErrors, lake: req.config.lake, onProgress: req.onProgress });
   const local = req.sources.filter((s) => s !== '-' && !s.startsWith('s3://'));
@@ -38,6 +38,8 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
   if (req.sources.includes('-')) localFiles.push(await stdinToFile(ingestor.downloadDir, req.stdin));
 
   const s3Objects: LogFile[] = [];
+  // The S3 client is loaded only for s3:// sources (it is most of the CLI's start-up otherwise).
+  const { listS3Logs, downloadS3Objects } = s3.length ? await import('./s3.js') : ({} as typeof import('./s3.js'));
   for (const url of s3) {
     const l = await listS3Logs(url, filter, {
       profile: req.config.aws.profile,
@@ -53,6 +55,7 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
   }
 
   const all = [...localFiles, ...s3Objects];
+  lap(`list ${all.length} files`);
   const todo = await pendingFiles(store, all, req.retryErrors);
   await ingestor.start(req.sources, all.length, all.length - todo.length);
   ingestor.plan(todo.length, todo.reduce((s, f) => s + f.size, 0));
@@ -61,8 +64,10 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
       `${summary.pruned} pruned by --since/--until/--accounts/--regions`,
   );
 
+  lap(`pending ${todo.length} files`);
   const localTodo = todo.filter((f) => f.path);
   await ingestor.ingestAll(batchesOf(localTodo, req.config.lake.batchBytes));
+  lap('local files');
 
   const remote = todo.filter((f) => !f.path);
   for (const batch of batchesOf(remote, req.config.lake.batchBytes)) {
@@ -82,5 +87,6 @@ export async function ingest(store: Store, req: IngestRequest): Promise<IngestSu
   }
 
   const result = await ingestor.finish(req.sources, summary.digestsSkipped);
+  lap('finish');
   return { ...result, ...summary };
 }

@@ -4,8 +4,7 @@ import { renderPairs, renderTable } from '../output.js';
 import { progressBar } from '../progress.js';
 import { collectSnapshot, importCloudMapper, type CoverageGap } from '../../collect/index.js';
 import { loadCollectConfig, parseCollectConfig, type CollectConfig } from '../../collect/config.js';
-import { startSimulatedAws, type SimulatedAws } from '../../aws/sim/server.js';
-import { loadScenario } from '../../aws/sim/scenario.js';
+import type { SimulatedAws } from '../../aws/sim/server.js';
 import { UsageError } from '../../util/errors.js';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -83,7 +82,10 @@ function settings(ctx: Context, o: CollectFlags): CollectConfig {
 async function runCollect(ctx: Context, o: CollectFlags): Promise<void> {
   const s = settings(ctx, o);
   let sim: SimulatedAws | undefined;
-  if (o.simulate) sim = await startSimulatedAws(loadScenario(o.simulate));
+  if (o.simulate) {
+    const [{ startSimulatedAws }, { loadScenario }] = await Promise.all([import('../../aws/sim/server.js'), import('../../aws/sim/scenario.js')]);
+    sim = await startSimulatedAws(loadScenario(o.simulate));
+  }
   const endpoint = sim?.endpoint ?? o.endpoint ?? ctx.config.aws.endpoint;
   const store = await ctx.openStore();
   const bar = progressBar(ctx.output, 'collect {bar} {value}/{total} calls | {errors} errors | {where} | ETA {eta_formatted}');

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { contextFor } from '../context.js';
 import { renderTable } from '../output.js';
 import { UsageError } from '../../util/errors.js';
-import { listEnforcement } from '../../watch/enforce/index.js';
 
 /** `vigil enforce list`: what automated responses did or, in dry run, would have done, with before/after state. */
 export function registerEnforce(program: Command): void {
@@ -17,6 +16,8 @@ export function registerEnforce(program: Command): void {
       const ctx = contextFor(cmd);
       const store = await ctx.openStore();
       try {
+        // Loaded here: enforcement pulls in four AWS SDK clients, which every other command would pay for.
+        const { listEnforcement } = await import('../../watch/enforce/index.js');
         const rows = await listEnforcement(store, limit);
         if (ctx.output.json) return ctx.output.out(JSON.stringify(rows));
         ctx.output.out(renderTable(['time', 'rule', 'alert_id', 'actor', 'action', 'target', 'dry_run', 'outcome', 'error'], rows, 50));

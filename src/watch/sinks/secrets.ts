@@ -3,7 +3,7 @@
  * knows each resolved value (and its encodings) and blanks it, and URLs lose their path and query, which is
  * where webhook tokens live.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../../config/schema.js';
 import { UsageError, oneLine } from '../../util/errors.js';
 import { awsClientConfig } from './aws.js';
@@ -25,8 +25,10 @@ export function secretResolver(aws: Config['aws'] = {}, env: NodeJS.ProcessEnv =
       const id = ref.slice('secretsmanager:'.length);
       let p = cache.get(id);
       if (!p) {
-        sm ??= new SecretsManagerClient(awsClientConfig(aws, regionOfArn(id)));
-        p = sm.send(new GetSecretValueCommand({ SecretId: id })).then((r) => {
+        // The SDK is loaded only when a secret lives in Secrets Manager.
+        const sdk = await import('@aws-sdk/client-secrets-manager');
+        sm ??= new sdk.SecretsManagerClient(awsClientConfig(aws, regionOfArn(id)));
+        p = sm.send(new sdk.GetSecretValueCommand({ SecretId: id })).then((r) => {
           if (!r.SecretString) throw new UsageError(`${where}: secret ${id} has no string value`);
           return r.SecretString;
         });

@@ -1,5 +1,5 @@
 /** Amazon SNS Publish: subject for e-mail subscribers, the notice as JSON, attributes for subscription filters. */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Config } from '../../config/schema.js';
 import type { Notice } from '../notice.js';
 import { awsClientConfig } from './aws.js';
@@ -22,10 +22,16 @@ export function snsMessage(n: Notice): string {
 }
 
 export function snsDeliver(topicArn: string, region: string | undefined, aws: Config['aws'], timeoutMs: number) {
-  const client = new SNSClient({ ...awsClientConfig(aws, region ?? topicArn.split(':')[3]), requestHandler: { requestTimeout: timeoutMs }, maxAttempts: 1 });
+  // The SDK is loaded on first delivery: every CLI command builds sinks' config, few publish.
+  let client: Promise<{ client: SNSClient; PublishCommand: typeof import('@aws-sdk/client-sns').PublishCommand }> | undefined;
   return async (n: Notice): Promise<{ ref?: string }> => {
     try {
-      const out = await client.send(
+      client ??= import('@aws-sdk/client-sns').then(({ SNSClient, PublishCommand }) => ({
+        client: new SNSClient({ ...awsClientConfig(aws, region ?? topicArn.split(':')[3]), requestHandler: { requestTimeout: timeoutMs }, maxAttempts: 1 }),
+        PublishCommand,
+      }));
+      const { client: sns, PublishCommand } = await client;
+      const out = await sns.send(
         new PublishCommand({
           TopicArn: topicArn,
           Subject: snsSubject(n),
