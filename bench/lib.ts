@@ -24,6 +24,8 @@ export interface ChildRun {
   stderr: string;
   /** Peak resident memory of the child (VmHWM), in MiB. */
   peakRssMiB: number;
+  /** CPU time of the child, all threads (user + system, sampled every 50 ms: slightly under the total). */
+  cpuSeconds: number;
 }
 
 /** Runs a command, sampling its peak RSS from /proc while it runs. */
@@ -34,12 +36,17 @@ export function runChild(cmd: string, args: string[], env: Record<string, string
     let stdout = '';
     let stderr = '';
     let peak = 0;
+    let cpuTicks = 0;
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     const sample = () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+        // /proc/<pid>/stat: utime and stime are fields 14 and 15 (after the parenthesised command name).
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpuTicks = Math.max(cpuTicks, Number(f[11]) + Number(f[12]));
       } catch {
         /* exited */
       }
@@ -48,7 +55,8 @@ export function runChild(cmd: string, args: string[], env: Record<string, string
     child.on('error', reject);
     child.on('exit', (code) => {
       clearInterval(timer);
-      resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? -1, stdout, stderr, peakRssMiB: Math.round(peak) });
+      // Clock ticks are 1/100 s on Linux.
+      resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? -1, stdout, stderr, peakRssMiB: Math.round(peak), cpuSeconds: cpuTicks / 100 });
     });
   });
 }

@@ -122,7 +122,8 @@ describe('vigil lake', () => {
   it('one writer at a time: a second ingest gets a clear error', async () => {
     const big = join(dir, 'big');
     mkdirSync(big);
-    for (let i = 0; i < 12; i++) writeFileSync(join(big, `x${i}.json.gz`), gzipSync(JSON.stringify({ Records: manyRecords(1000, `big${i}`) })));
+    // One batch a file: enough batches that the first run is still going when the second has started up.
+    for (let i = 0; i < 48; i++) writeFileSync(join(big, `x${i}.json.gz`), gzipSync(JSON.stringify({ Records: manyRecords(1000, `big${i}`) })));
     const db3 = join(dir, 'race.duckdb');
     const first = startVigil(['lake', 'ingest', big, '--db', db3, '--quiet'], { VIGIL_LAKE_BATCH_BYTES: '1' });
     // Wait until the first writer has the store open (its file exists), then race it.

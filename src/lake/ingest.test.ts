@@ -133,6 +133,48 @@ describe('lake ingestion', () => {
     expect(r3.filesIngested).toBe(1);
     expect(r3.inserted).toBe(0);
     expect(await count()).toBe(distinct);
+    // The manifest says per file how many records were read and how many of them were new (a and b share one
+    // batch, read in parallel: either may hold the first copy of a record).
+    const manifest = await store.all<{ key: string; records: number; inserted: number }>(`SELECT key, records, inserted FROM lake_files`);
+    const byKey = Object.fromEntries(manifest.map((m) => [m.key, m]));
+    expect([byKey[a]!.records, byKey[b]!.records, byKey[c]!.records]).toEqual([recs.length, recs.length + 10, recs.length]);
+    expect(byKey[a]!.inserted + byKey[b]!.inserted).toBe(distinct);
+    expect(byKey[c]!.inserted).toBe(0);
+  });
+
+  it('keeps row ids append-only when a batch drops duplicates (readers resume from the highest id)', async () => {
+    const recs = stratus('aws.persistence.iam-create-admin-user.json');
+    const first = join(dir, 'first.json.gz');
+    writeFileSync(first, gzipSync(JSON.stringify({ Records: recs })));
+    await ingestFiles([first]);
+    const top = (await store.one<{ top: number }>(`SELECT max(rowid) AS top FROM cloudtrail_logs`))!.top;
+    // A batch of new records with stored ones and in-batch copies mixed in: only the new ones are added, after top.
+    const fresh = recs.map((r) => ({ ...r, eventID: `${r.eventID}-fresh` }));
+    const mixed = join(dir, 'mixed.json.gz');
+    writeFileSync(mixed, gzipSync(JSON.stringify({ Records: [...recs, ...fresh, ...fresh.slice(0, 3)] })));
+    const r = await ingestFiles([mixed]);
+    expect(r.inserted).toBe(fresh.length);
+    const rows = await store.all<{ id: number; eventid: string }>(`SELECT rowid AS id, eventid FROM cloudtrail_logs WHERE rowid > ? ORDER BY rowid`, [top]);
+    expect(rows.map((x) => x.eventid).sort()).toEqual(fresh.map((x) => x.eventID as string).sort());
+    // No holes: the ids continue from top.
+    expect(rows.map((x) => x.id)).toEqual(fresh.map((_, i) => top + 1 + i));
+  });
+
+  it('reads pretty-printed delivery files, and one-line files with a line break past the sniffed head', async () => {
+    const recs = stratus('aws.credential-access.secretsmanager-retrieve-secrets.json');
+    const pretty = join(dir, 'pretty.json.gz');
+    writeFileSync(pretty, gzipSync(JSON.stringify({ Records: recs }, null, 2)));
+    // ~60 KB on one line, with a line break between two records half-way: read as one line first, then as a document.
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...recs[i % recs.length]!, eventID: `late-break-${i}` }));
+    const text = JSON.stringify({ Records: many });
+    const cut = text.indexOf('},{"', text.length / 2) + 1;
+    expect(cut).toBeGreaterThan(20_000); // past the 16 KB a plain file is sniffed by
+    const late = join(dir, 'late-break.json');
+    writeFileSync(late, `${text.slice(0, cut)},\n${text.slice(cut + 1)}`);
+    const r = await ingestFiles([pretty, late]);
+    expect(r.errors).toEqual([]);
+    expect(await count(`sourcefile = '${pretty}'`)).toBe(recs.length);
+    expect(await count(`sourcefile = '${late}'`)).toBe(many.length);
   });
 
   it('reports each bad file with a reason and keeps every good one', async () => {
