@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vigil } from './helpers/cli.js';
-import { ATTACKER_IP, INTRUSION_USER, STOPPED_TRAIL } from '../src/synth/stories.js';
+import { ATTACKER_IP, INTRUSION_USER, OPENED_SECURITY_GROUP, STOPPED_TRAIL } from '../src/synth/stories.js';
 
 describe('vigil demo', () => {
   it('ingests, queries, hunts, collects, audits and reviews access on the sample organisation', () => {
@@ -30,8 +30,16 @@ describe('vigil demo', () => {
       for (const check of ['iam_root_access_key_absent', 'ec2_sg_admin_ports_ipv4']) expect(audit).toContain(check);
       expect(html).toContain(STOPPED_TRAIL);
       // Two people share the admin role: bob made one call as admin.
-      const bob = out.slice(out.lastIndexOf('$ vigil access'));
+      const bob = out.slice(out.lastIndexOf('$ vigil access'), out.indexOf('$ vigil owner'));
       expect(bob.match(/^ {2}\S+$/gm)).toEqual(['  iam:ListUsers']);
+      // Resource history: the intruder's user was created with the leaked key from the attacker's address, and the
+      // security group was opened by that new user.
+      const owner = out.slice(out.indexOf('$ vigil owner'), out.indexOf('$ vigil history'));
+      expect(owner).toMatch(/event\s+CreateUser/);
+      expect(owner).toContain(ATTACKER_IP);
+      const sg = out.slice(out.indexOf('$ vigil history'));
+      expect(sg).toContain(OPENED_SECURITY_GROUP);
+      expect(sg).toMatch(new RegExp(`AuthorizeSecurityGroupIngress\\s+\\S+user/${INTRUSION_USER}\\s+${ATTACKER_IP.replaceAll('.', '\\.')}`));
       // A second run reads nothing it already has.
       const again = vigil(['demo', '--dir', dir]);
       expect(again.code).toBe(0);

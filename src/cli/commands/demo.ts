@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { contextFor } from '../context.js';
 import { writeDemoTrail, DEMO_START, DEMO_DAYS } from '../../demo/lake.js';
+import { INTRUSION_USER, OPENED_SECURITY_GROUP } from '../../synth/stories.js';
 
 /** The demo's scenario of the simulated AWS (accounts, people and misconfigurations of the sample organisation). */
 const SCENARIO = fileURLToPath(new URL('../../demo/scenario.yaml', import.meta.url));
@@ -74,6 +75,8 @@ export function registerDemo(program: Command): void {
       await step('6. Audit the snapshot, and write the HTML report', ['audit', '--output', report]);
       await step('7. Access review: what alice did as admin in production', ['access', '--user', 'alice', '--destrole', 'admin', '--destaccount', '234567890123', '--show-used']);
       await step('   ... and bob, who shares the role', ['access', '--user', 'bob', '--destrole', 'admin', '--destaccount', '234567890123', '--show-used']);
+      await step('8. Resource history: who created the intruder\'s user, from where and with which tool', ['owner', INTRUSION_USER]);
+      await step('   ... and everything that happened to the security group opened to the world', ['history', OPENED_SECURITY_GROUP]);
 
       say(`\nThe store is ${db}; the audit report is ${report}.`);
       say(`Try: vigil lake query --db ${db} "SELECT eventname, count(*) AS n FROM cloudtrail_logs GROUP BY 1 ORDER BY n DESC LIMIT 10"`);
