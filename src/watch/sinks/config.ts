@@ -71,6 +71,10 @@ export const JiraSinkSchema = z
     user: z.string().min(1).describe('User (e-mail) for basic auth.'),
     token: secret('API token'),
     labels: z.array(z.string()).default(['vigil']).describe('Labels added to every issue (besides the dedup label).'),
+    deployment: z
+      .enum(['cloud', 'datacenter'])
+      .optional()
+      .describe('Jira Cloud or Server/Data Center (default: cloud when the URL is on atlassian.net); Cloud searches with /search/jql.'),
   })
   .strict()
   .describe('Jira: one issue per finding or alert (deduplicated by label), comments on later changes.');

@@ -92,7 +92,7 @@ async function createSink(c: SinkConfig, where: string, aws: Config['aws'], reso
     case 'jira': {
       const token = await secret(c.token, 'token');
       redactor.add(`${c.user}:${token}`);
-      deliver = jiraDeliver({ url: c.url, project: c.project, issueType: c.issueType, user: c.user, token, labels: c.labels }, http);
+      deliver = jiraDeliver({ url: c.url, project: c.project, issueType: c.issueType, user: c.user, token, labels: c.labels, deployment: c.deployment }, http);
       break;
     }
     case 'ndjson':

@@ -15,6 +15,18 @@ export interface JiraSettings {
   user: string;
   token: string;
   labels: string[];
+  /** Jira Cloud removed GET /rest/api/2/search (410 Gone since 2025); it searches with /search/jql instead. */
+  deployment?: 'cloud' | 'datacenter';
+}
+
+/** Cloud when said so, else when the site is on atlassian.net; Server and Data Center keep the classic search. */
+export function jiraDeployment(url: string, said?: 'cloud' | 'datacenter'): 'cloud' | 'datacenter' {
+  if (said) return said;
+  try {
+    return new URL(url).hostname.endsWith('.atlassian.net') ? 'cloud' : 'datacenter';
+  } catch {
+    return 'datacenter';
+  }
 }
 
 /** What "the same finding or alert" means for tickets. */
@@ -65,7 +77,8 @@ export function jiraDeliver(s: JiraSettings, http: HttpDeps) {
     const known = created.get(label);
     if (known) return known;
     const jql = `project = "${s.project}" AND labels = "${label}" AND statusCategory != Done ORDER BY created DESC`;
-    const r = await json('search', `/rest/api/2/search?${new URLSearchParams({ jql, fields: 'key', maxResults: '1' })}`);
+    const search = jiraDeployment(s.url, s.deployment) === 'cloud' ? '/rest/api/2/search/jql' : '/rest/api/2/search';
+    const r = await json('search', `${search}?${new URLSearchParams({ jql, fields: 'summary', maxResults: '1' })}`);
     const issues = Array.isArray(r.issues) ? (r.issues as { key?: unknown }[]) : [];
     return typeof issues[0]?.key === 'string' ? issues[0].key : undefined;
   };

@@ -13,6 +13,7 @@ import { maskSinkSecrets } from './config.js';
 import { configJsonSchema } from '../../config/load.js';
 import { redactUrls } from './secrets.js';
 import { snsSubject } from './sns.js';
+import { jiraDeployment } from './jira.js';
 import { fakeAwsEnv, startFakeAws, startReceiver } from './testing.js';
 
 const alert: Alert = {
@@ -241,13 +242,16 @@ describe('sns and secrets manager (real SDK clients against a local fake)', () =
 });
 
 /** A small Jira: issues with labels, JQL `labels = "x" AND statusCategory != Done`, comments, basic auth. */
-async function startJira(user: string, token: string) {
+async function startJira(user: string, token: string, cloud = false) {
+  // Jira Cloud answers the classic search with 410 Gone; only /search/jql works there.
+  const searches: string[] = [];
   const issues: { key: string; labels: string[]; summary: string; done: boolean; comments: string[] }[] = [];
   const auth = 'Basic ' + Buffer.from(`${user}:${token}`).toString('base64');
   const rx = await startReceiver((r) => {
     if (r.headers.authorization !== auth) return { status: 401, body: { errorMessages: ['unauthorized'] } };
     const url = new URL(r.path, 'http://jira');
-    if (r.method === 'GET' && url.pathname === '/rest/api/2/search') {
+    searches.push(url.pathname);
+    if (r.method === 'GET' && url.pathname === (cloud ? '/rest/api/2/search/jql' : '/rest/api/2/search')) {
       const jql = url.searchParams.get('jql') ?? '';
       const label = /labels = "([^"]+)"/.exec(jql)?.[1];
       const open = /statusCategory != Done/.test(jql);
@@ -269,7 +273,7 @@ async function startJira(user: string, token: string) {
     }
     return { status: 404, body: { errorMessages: ['no route'] } };
   });
-  return { ...rx, issues };
+  return { ...rx, issues, searches };
 }
 
 describe('jira', () => {
@@ -299,6 +303,23 @@ describe('jira', () => {
       jira.issues[0]!.done = true;
       const [c] = await createSinks(jiraConfig(jira.url), { secrets });
       expect((await c!.deliver(noticeFromFinding(finding, 'reopened', 'audit-4'))).ref).toBe('SEC-3');
+    } finally {
+      await jira.close();
+    }
+  });
+
+  it('on Jira Cloud searches with /search/jql (the classic search is gone there)', async () => {
+    const jira = await startJira('bot@example.com', 'jira-api-token-123', true);
+    try {
+      const cloud = config([{ name: 'tickets', type: 'jira', url: jira.url, project: 'SEC', user: 'bot@example.com', token: 'env:JIRA_TOKEN', deployment: 'cloud' }]);
+      const [a] = await createSinks(cloud, { secrets });
+      expect((await a!.deliver(noticeFromFinding(finding, 'new', 'audit-1'))).ref).toBe('SEC-1');
+      const [b] = await createSinks(cloud, { secrets });
+      expect((await b!.deliver(noticeFromFinding({ ...finding, status: 'reopened' }, 'reopened', 'audit-2'))).ref).toBe('SEC-1');
+      expect(jira.issues).toHaveLength(1);
+      expect(jira.searches.filter((p) => p.includes('search'))).toEqual(['/rest/api/2/search/jql', '/rest/api/2/search/jql']);
+      expect(jiraDeployment('https://example.atlassian.net')).toBe('cloud');
+      expect(jiraDeployment('https://jira.example.com')).toBe('datacenter');
     } finally {
       await jira.close();
     }
