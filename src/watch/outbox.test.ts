@@ -82,6 +82,29 @@ describe('enqueue', () => {
 });
 
 describe('delivery', () => {
+  it('a running outbox sends fresh notices at once, and passes running beside it never send one twice', async () => {
+    // A slow receiver keeps fresh sends in flight while the loop's passes (every 5 ms) read the pending rows.
+    const rx = await startReceiver(async () => {
+      await new Promise((r) => setTimeout(r, 15));
+      return { status: 200 };
+    });
+    cleanup.push(() => rx.close());
+    const store = await openStore();
+    const ob = await Outbox.open(store, cfg([webhook(rx.url, { rateLimit: 10_000 })]));
+    cleanup.push(() => ob.close());
+    ob.start(5);
+    for (let b = 0; b < 10; b++) {
+      await ob.enqueue(Array.from({ length: 20 }, (_, i) => notice(b * 20 + i)));
+      // The same notices again (an alert seen again): nothing new to send.
+      await ob.enqueue([notice(b * 20)]);
+    }
+    await ob.stop();
+    const ids = rx.requests.map((r) => String(r.headers['x-vigil-delivery']));
+    expect(ids).toHaveLength(200);
+    expect(new Set(ids).size).toBe(200);
+    expect(await ob.stats()).toMatchObject({ pending: 0, delivered: 200, failed: 0 });
+  });
+
   it('retries a failing receiver (500, then 200) after its backoff and delivers once', async () => {
     const rx = await startReceiver((_r, i) => (i === 0 ? { status: 500, body: 'busy' } : { status: 200 }));
     cleanup.push(() => rx.close());

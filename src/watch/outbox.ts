@@ -100,6 +100,11 @@ export class Outbox {
   private stopping = false;
   private wake?: () => void;
   private again = false;
+  /** Fresh rows being sent or sent with their outcome not yet written: no pass may pick them up meanwhile. */
+  private readonly busy = new Set<string>();
+  private readonly fresh = new Set<Promise<unknown>>();
+  /** Busy rows whose outcome is written: released when a pass starts after that write. */
+  private readonly settled = new Set<string>();
 
   private constructor(
     /** The delivery connection (never the caller's). */
@@ -145,17 +150,41 @@ export class Outbox {
     if (!rows.length) return 0;
     const now = this.now();
     // All rows as one JSON parameter: a wide VALUES list costs DuckDB ~20x more to plan than this costs to run.
-    const added = await (conn ?? this.db).run(
+    // Fresh rows are marked busy before they exist, so no pass that reads them meanwhile can send them too.
+    const fast = !conn && !!this.loop && !this.stopping;
+    // (Keys busy already — a fresh send of the same notice in flight — are left as they are.)
+    const keys = fast ? rows.map((r) => `${r.sink}\n${r.notice_id}`).filter((k) => !this.busy.has(k)) : [];
+    for (const k of keys) this.busy.add(k);
+    const inserted = await (conn ?? this.db).all<{ sink: string; notice_id: string }>(
       `INSERT INTO outbox (sink, notice_id, kind, severity, source, title, payload, status, attempts, next_attempt_at, created_at, updated_at)
        SELECT sink, notice_id, kind, severity, source, title, payload, 'pending', 0, epoch_ms($now::BIGINT), epoch_ms($now::BIGINT), epoch_ms($now::BIGINT)
        FROM (SELECT unnest(from_json($rows::VARCHAR, '${NEW_ROWS}'), recursive := true))
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING
+       RETURNING sink, notice_id`,
       { now: BigInt(now), rows: JSON.stringify(rows) },
     );
+    // Rows committed on our own connection go out at once, from memory: a pass's SELECT can wait a second or more
+    // behind a lake commit for DuckDB's threads. (Rows in a caller's transaction wait for the loop: it may roll back.)
+    if (fast) {
+      const payloads = new Map(rows.map((r) => [`${r.sink}\n${r.notice_id}`, r.payload!]));
+      const fresh = new Set(inserted.map((r) => `${r.sink}\n${r.notice_id}`));
+      // Rows that were there already (an alert seen again after a restart) belong to the passes.
+      for (const k of keys) if (!fresh.has(k)) this.busy.delete(k);
+      for (const r of inserted) this.sendNow(this.bySink.get(r.sink)!, { sink: r.sink, notice_id: r.notice_id, payload: payloads.get(`${r.sink}\n${r.notice_id}`)!, attempts: 0 });
+    }
     // A pass in progress has already read its rows: make the loop run another at once rather than sleep.
     this.again = true;
     this.wake?.();
-    return added;
+    return inserted.length;
+  }
+
+  /** First attempt of a fresh row, outside any pass; passes skip it until its outcome is written. */
+  private sendNow(sink: Sink, row: DueRow): void {
+    const job = this.limiter(sink)
+      .schedule(() => this.attempt(sink, row))
+      .catch((e: unknown) => this.log(`outbox: ${row.notice_id} → ${sink.name}: ${redactUrls(oneLine(e))}`))
+      .finally(() => this.fresh.delete(job));
+    this.fresh.add(job);
   }
 
   /** One delivery pass over due rows (respecting backoff and each sink's rate limit). Passes never overlap. */
@@ -168,6 +197,8 @@ export class Outbox {
   private async runPass(): Promise<{ delivered: number; failed: number; deferred: number }> {
     const out = { delivered: 0, failed: 0, deferred: 0 };
     if (!this.sinks.length) return out;
+    for (const k of this.settled) this.busy.delete(k);
+    this.settled.clear();
     const budgetOf = (s: Sink) => Math.min(PASS_ROWS, Math.max(1, Math.floor((s.rateLimit ?? 5) * PASS_SECONDS)));
     // Per sink, the oldest due rows up to its budget (+1, to tell whether more wait): one busy sink cannot starve another.
     const due = await this.db.all<DueRow>(
@@ -178,7 +209,7 @@ export class Outbox {
       { now: BigInt(this.now()), sinks: JSON.stringify(this.sinks.map((s) => s.name)), rows: Math.max(...this.sinks.map(budgetOf)) + 1 },
     );
     const groups = new Map<string, DueRow[]>();
-    for (const r of due) groups.set(r.sink, [...(groups.get(r.sink) ?? []), r]);
+    for (const r of due) if (!this.busy.has(`${r.sink}\n${r.notice_id}`)) groups.set(r.sink, [...(groups.get(r.sink) ?? []), r]);
     const jobs: Promise<void>[] = [];
     for (const [name, rows] of groups) {
       const sink = this.bySink.get(name)!;
@@ -255,6 +286,8 @@ export class Outbox {
     for (let i = 0; ; i++) {
       try {
         await this.db.run(sql, { rows: JSON.stringify(batch) });
+        // Released at the next pass's start: a pass reading right now may still see these rows as pending.
+        for (const o of batch) if (this.busy.has(`${o.sink}\n${o.notice_id}`)) this.settled.add(`${o.sink}\n${o.notice_id}`);
         return;
       } catch (e) {
         if (i >= 4 || !/conflict/i.test(String((e as Error).message))) {
@@ -312,6 +345,8 @@ export class Outbox {
     this.wake?.();
     await this.loop;
     while (this.pass) await this.pass.catch(() => undefined);
+    while (this.fresh.size) await Promise.all([...this.fresh]);
+    await this.flush();
     this.loop = undefined;
     this.stopping = false;
   }
