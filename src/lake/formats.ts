@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { gunzipSync, constants } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync, constants } from 'node:zlib';
 import { isoSeconds } from '../util/time.js';
 
 export type LogFormat = 'records' | 'array' | 'ndjson' | 'eventbridge' | 'single';
@@ -107,17 +108,25 @@ export interface ParsedLog {
   records: Record<string, unknown>[];
 }
 
-/** Parses a whole file of any supported shape into CloudTrail records (all or nothing, with the reason). */
-export async function parseLogFile(path: string, compression: Compression): Promise<ParsedLog> {
-  let buf: Buffer;
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Parses a whole file of any supported shape into CloudTrail records (all or nothing, with the reason).
+ * `detect` tells gzip by its magic bytes. The file's faults are BadLogFile; failing to read it at all (I/O) is
+ * not, so a caller can retry that. Unzipping runs on libuv's threads, beside the caller's parsing.
+ */
+export async function parseLogFile(path: string, compression: Compression | 'detect', maxBytes = Infinity): Promise<ParsedLog> {
+  let buf = await readFile(path);
+  const gzipped = compression === 'detect' ? buf[0] === 0x1f && buf[1] === 0x8b : compression === 'gzip';
   try {
-    buf = await readFile(path);
-    if (compression === 'gzip') buf = gunzipSync(buf);
+    if (gzipped) buf = await gunzipAsync(buf);
+    if (buf.length > maxBytes) throw new BadLogFile(`oversized file (${buf.length} bytes > lake.maxObjectBytes)`);
+    return parseLogText(buf.toString('utf8'));
   } catch (e) {
+    if (e instanceof BadLogFile) throw e;
     if (e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') throw new BadLogFile('oversized file');
     throw new BadLogFile(`corrupt gzip (${(e as Error).message})`);
   }
-  return parseLogText(buf.toString('utf8'));
 }
 
 export function parseLogText(text: string): ParsedLog {

@@ -234,7 +234,7 @@ export class Ingestor {
     const sniffed = await sniffFile(path, file.size);
     if (sniffed.fastPath) return { file, readPath: path, compression: sniffed.compression, format: 'records', oneLine: sniffed.oneLine };
     if (file.size > this.opts.lake.maxObjectBytes) throw new BadLogFile(`oversized file (${file.size} bytes > lake.maxObjectBytes)`);
-    const parsed = await parseLogFile(path, sniffed.compression);
+    const parsed = await parseLogFile(path, sniffed.compression, this.opts.lake.maxObjectBytes);
     const staged = join(this.stageDir, `${randomUUID()}.json`);
     writeFileSync(staged, JSON.stringify({ Records: parsed.records }));
     return { file, readPath: staged, compression: 'none', format: parsed.format, oneLine: true };

@@ -10,16 +10,13 @@
  * - an item that comes back and is not in the lake is run again: on restart the engine was warmed with the
  *   lake's recent events, so it reaches the same alerts with the same ids, which the outbox drops.
  */
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import { sqlString, type Store } from '../store/store.js';
 import type { Config } from '../config/schema.js';
 import type { Alert } from '../detect/alerts.js';
 import { LiveEngine } from '../detect/live.js';
 import type { Pack } from '../detect/pack.js';
 import { Ingestor, insertRecords } from '../lake/ingest.js';
-import { BadLogFile, parseLogText } from '../lake/formats.js';
+import { BadLogFile, parseLogFile } from '../lake/formats.js';
 import type { LogFile } from '../lake/sources.js';
 import { oneLine } from '../util/errors.js';
 import { noticeFromAlert, type Notice } from './notice.js';
@@ -70,31 +67,6 @@ const unwrap = <T>(s: Settled<T>): T => {
   if ('error' in s) throw s.error;
   return s.ok;
 };
-
-const gunzipAsync = promisify(gunzip);
-
-/**
- * A log file's records (any format parseLogText reads), as parseLogFile reads them but with gzip undone on libuv's
- * threads (async), so reading overlaps the main thread's parsing and detection.
- */
-async function readRecords(path: string, maxBytes: number): Promise<Record<string, unknown>[]> {
-  let buf = await readFile(path);
-  if (buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = await gunzipAsync(buf);
-    } catch (e) {
-      throw new BadLogFile(`corrupt gzip (${(e as Error).message})`);
-    }
-  }
-  if (buf.length > maxBytes) throw new BadLogFile(`oversized file (${buf.length} bytes > lake.maxObjectBytes)`);
-  let text: string;
-  try {
-    text = buf.toString('utf8');
-  } catch {
-    throw new BadLogFile('oversized file');
-  }
-  return parseLogText(text).records;
-}
 
 const byTime = (a: Record<string, unknown>, b: Record<string, unknown>) => {
   const x = String(a.eventTime ?? '');
@@ -155,7 +127,7 @@ export class Pipeline {
   private async handleGroup(items: SourceItem[]): Promise<void> {
     const done = await this.alreadyStored(items);
     // Files are read and unzipped on libuv's threads while the main thread parses and detects the ones before.
-    const reads = new Map(items.filter((i) => i.file && !done.has(i)).map((i) => [i, settle(readRecords(i.file!.path!, this.o.config.lake.maxObjectBytes))]));
+    const reads = new Map(items.filter((i) => i.file && !done.has(i)).map((i) => [i, settle(parseLogFile(i.file!.path!, 'detect', this.o.config.lake.maxObjectBytes).then((p) => p.records))]));
     const ran: Ran[] = [];
     const inGroup = new Map<string, Ran>();
     for (const item of items) {
